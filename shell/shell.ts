@@ -1,0 +1,285 @@
+// The shell core: runs lines of virsh script against the registry and one shared context, and
+// renders each command's Result as virsh's bytes or as JSON.
+
+import type { CommandDef } from "./command.ts";
+import type { ShellContext } from "./context.ts";
+import { errorLines, VshError } from "./errors.ts";
+import type { OutputSink } from "./output.ts";
+import { argvTokens, type Invocation, optionValues, parseCommands, tokenize } from "./parse.ts";
+import type { Registry } from "./registry.ts";
+import { formatTable, type Result } from "./result.ts";
+import { Connection, noConnectionError } from "../virt/connection.ts";
+
+/** Settings a Shell starts with. */
+export interface ShellOptions {
+  registry: Registry;
+  output: OutputSink;
+  quiet?: boolean;
+  readonly?: boolean;
+  json?: boolean;
+  timing?: boolean;
+  interactive?: boolean;
+  isTTY?: boolean;
+  keepaliveInterval?: number;
+  keepaliveCount?: number;
+  /** Reads one line from the user for questions (edit's "Try again?"); null at end of input. */
+  readLine?: (prompt: string) => Promise<string | null>;
+}
+
+/** JSON with bigints as numbers when exact, else as strings. */
+export function toJson(data: unknown): string {
+  return JSON.stringify(
+    data ?? null,
+    (_k, v) => {
+      if (typeof v === "bigint") {
+        return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
+          ? Number(v)
+          : v.toString();
+      }
+      if (v instanceof Uint8Array) return Array.from(v);
+      return v;
+    },
+    2,
+  );
+}
+
+/** One shell: its connection, settings and the commands it knows. */
+export class Shell implements ShellContext {
+  readonly registry: Registry;
+  readonly output: OutputSink;
+  readonly settings = new Map<string, unknown>();
+  quiet: boolean;
+  readonly: boolean;
+  json: boolean;
+  timing: boolean;
+  interactive: boolean;
+  isTTY: boolean;
+  keepaliveInterval?: number;
+  keepaliveCount?: number;
+  #conn: Connection | undefined;
+  #uri: string | undefined;
+  #cwd: string;
+  #exit = false;
+  #readLine?: (prompt: string) => Promise<string | null>;
+
+  constructor(options: ShellOptions) {
+    this.registry = options.registry;
+    this.output = options.output;
+    this.quiet = options.quiet ?? false;
+    this.readonly = options.readonly ?? false;
+    this.json = options.json ?? false;
+    this.timing = options.timing ?? false;
+    this.interactive = options.interactive ?? false;
+    this.isTTY = options.isTTY ?? false;
+    this.keepaliveInterval = options.keepaliveInterval;
+    this.keepaliveCount = options.keepaliveCount;
+    this.#readLine = options.readLine;
+    this.#cwd = Deno.cwd();
+  }
+
+  get conn(): Connection {
+    if (!this.#conn) throw noConnectionError();
+    return this.#conn;
+  }
+
+  get connected(): boolean {
+    return this.#conn !== undefined;
+  }
+
+  get uri(): string | undefined {
+    return this.#uri;
+  }
+
+  /** True once quit/exit ran. */
+  get exiting(): boolean {
+    return this.#exit;
+  }
+
+  requestExit(): void {
+    this.#exit = true;
+  }
+
+  async connect(uri: string | undefined, options: { readonly?: boolean } = {}): Promise<void> {
+    const target = uri ?? this.#uri;
+    if (options.readonly !== undefined) this.readonly = options.readonly;
+    if (this.#conn) {
+      const old = this.#conn;
+      this.#conn = undefined;
+      await old.close().catch(() => {});
+    }
+    this.#uri = target;
+    if (target === undefined) throw new VshError("failed to connect to the hypervisor");
+    try {
+      this.#conn = await Connection.open(target, {
+        readonly: this.readonly,
+        keepaliveInterval: this.keepaliveInterval,
+        keepaliveCount: this.keepaliveCount,
+      });
+    } catch (e) {
+      throw new VshError("failed to connect to the hypervisor", { cause: e });
+    }
+  }
+
+  /** Close the connection (at exit). */
+  async disconnect(): Promise<void> {
+    const c = this.#conn;
+    this.#conn = undefined;
+    if (c) await c.close().catch(() => {});
+  }
+
+  resolvePath(path: string): string {
+    if (path.startsWith("/")) return path;
+    return `${this.#cwd}/${path}`;
+  }
+
+  chdir(path: string): void {
+    const target = this.resolvePath(path);
+    const info = Deno.statSync(target);
+    if (!info.isDirectory) throw new Deno.errors.NotADirectory(`Not a directory: ${target}`);
+    this.#cwd = Deno.realPathSync(target);
+  }
+
+  cwd(): string {
+    return this.#cwd;
+  }
+
+  async readFile(path: string): Promise<string> {
+    const full = this.resolvePath(path);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(full);
+    } catch (e) {
+      throw new VshError(`Failed to open file '${path}': ${osMessage(e)}`);
+    }
+    try {
+      const bytes = new Uint8Array(await new Response(file.readable).arrayBuffer());
+      return new TextDecoder().decode(bytes);
+    } catch (e) {
+      throw new VshError(`Failed to read file '${path}': ${osMessage(e)}`);
+    }
+  }
+
+  async edit(text: string, suffix = ".xml"): Promise<string> {
+    const { editText } = await import("./editor.ts");
+    return editText(text, suffix);
+  }
+
+  prompt(question: string): Promise<string | null> {
+    this.output.flush();
+    if (this.#readLine) return this.#readLine(question);
+    return Promise.resolve(null);
+  }
+
+  /** Parse and run one line of script text; false when the (last) command failed. */
+  async runLine(line: string): Promise<boolean> {
+    let invocations: Invocation[];
+    try {
+      invocations = parseCommands(tokenize(line), (n) => this.registry.get(n));
+    } catch (e) {
+      this.#reportError(e);
+      return false;
+    }
+    return await this.runInvocations(invocations);
+  }
+
+  /** Run words from the command line (each word one argument, no quoting). */
+  async runArgv(words: string[]): Promise<boolean> {
+    let invocations: Invocation[];
+    try {
+      invocations = parseCommands(argvTokens(words), (n) => this.registry.get(n));
+    } catch (e) {
+      this.#reportError(e);
+      return false;
+    }
+    return await this.runInvocations(invocations);
+  }
+
+  /** Run parsed invocations in order; the status is the last one's, as in virsh. */
+  async runInvocations(invocations: Invocation[]): Promise<boolean> {
+    let ok = true;
+    for (const inv of invocations) {
+      const start = this.timing ? performance.now() : 0;
+      ok = await this.#runOne(inv);
+      if (this.timing) {
+        const ms = performance.now() - start;
+        this.output.stdout(`\n(Time: ${ms.toFixed(3)} ms)\n\n`);
+      } else if (!this.quiet && !inv.json && !this.json) {
+        this.output.stdout("\n");
+      }
+      if (this.#exit) break;
+    }
+    this.output.flush();
+    return ok;
+  }
+
+  async #runOne(inv: Invocation): Promise<boolean> {
+    const def: CommandDef = inv.def;
+    let result: Result;
+    try {
+      if (!def.noConnect && !this.#conn) throw noConnectionError();
+      const opts = optionValues(inv);
+      result = await def.handler(this, opts as never);
+    } catch (e) {
+      this.#reportError(e);
+      return false;
+    }
+    this.render(result, inv.json || this.json);
+    return result.ok;
+  }
+
+  /** Print a Result as virsh's text, or as JSON. */
+  render(result: Result, json: boolean): void {
+    if (json) {
+      for (const c of result.chunks) {
+        if (c.kind === "error") this.output.stderr(`error: ${c.text}\n`);
+      }
+      let data = result.data;
+      if (data === undefined) {
+        const text = result.chunks.flatMap((c) =>
+          c.kind === "print" || c.kind === "extra" ? [c.text] : []
+        ).join("");
+        data = text === "" ? null : { output: text };
+      }
+      this.output.stdout(toJson(data) + "\n");
+      return;
+    }
+    for (const c of result.chunks) {
+      switch (c.kind) {
+        case "print":
+          this.output.stdout(c.text);
+          break;
+        case "extra":
+          if (!this.quiet) this.output.stdout(c.text);
+          break;
+        case "error":
+          this.output.stderr(`error: ${c.text}\n`);
+          break;
+        case "table":
+          this.output.stdout(formatTable(c.header, c.rows, this.quiet));
+          break;
+      }
+    }
+  }
+
+  #reportError(e: unknown): void {
+    if (
+      !(e instanceof VshError) && !(e instanceof Error && e.name === "VirtError") &&
+      !(e instanceof Deno.errors.NotFound) && Deno.env.get("VSH_DEBUG")
+    ) {
+      console.error(e);
+    }
+    for (const line of errorLines(e)) this.output.stderr(`error: ${line}\n`);
+  }
+}
+
+/** The C library's wording for an OS error, as virsh prints it after a colon. */
+export function osMessage(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "No such file or directory";
+  if (e instanceof Deno.errors.PermissionDenied) return "Permission denied";
+  if (e instanceof Deno.errors.IsADirectory) return "Is a directory";
+  if (e instanceof Deno.errors.NotADirectory) return "Not a directory";
+  if (e instanceof Deno.errors.AlreadyExists) return "File exists";
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/EISDIR|Is a directory/i.test(msg)) return "Is a directory";
+  return msg.replace(/ \(os error \d+\).*$/, "").replace(/:.*$/, "");
+}
