@@ -109,6 +109,7 @@ export const REMOTE_DOMAIN_INTERFACE_MAX = 2048;
 export const REMOTE_DOMAIN_IP_ADDR_MAX = 2048;
 export const REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX = 64;
 export const REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX = 20;
+export const REMOTE_DOMAIN_MESSAGES_MAX = 2048;
 /** VIR_UUID_BUFLEN. */
 export const VIR_UUID_BUFLEN = 16;
 
@@ -1361,6 +1362,16 @@ export const procedures = {
     378,
     volFlags,
     struct({ type: int, capacity: uhyper, allocation: uhyper }),
+  ),
+  connectGetStoragePoolCapabilities: proc(
+    403,
+    flagsOnly,
+    struct({ capabilities: nonnullString }),
+  ),
+  domainGetMessages: proc(
+    426,
+    domFlags,
+    struct({ msgs: names(REMOTE_DOMAIN_MESSAGES_MAX) }),
   ),
 } as const;
 
