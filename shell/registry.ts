@@ -26,6 +26,8 @@ export class Registry {
   readonly #byName = new Map<string, CommandDef>();
   readonly #groups = new Map<string, string>(VIRSH_GROUPS);
   readonly plugins: Plugin[] = [];
+  /** Where each external plugin was loaded from, by plugin name. */
+  readonly sources = new Map<string, string>();
 
   /** Add a plugin's commands; a name already taken is an error naming both. */
   add(plugin: Plugin): void {

@@ -95,6 +95,11 @@ export class Shell implements ShellContext {
     return this.#exit;
   }
 
+  /** Set how questions read the user's answer (the loop's own line source). */
+  setReadLine(readLine: (prompt: string) => Promise<string | null>): void {
+    this.#readLine = readLine;
+  }
+
   requestExit(): void {
     this.#exit = true;
   }

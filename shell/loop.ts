@@ -1,0 +1,40 @@
+// The interactive loop: on a terminal a line editor with history and completion; otherwise
+// virsh's behaviour of printing the prompt and the line read before running it.
+
+import type { Shell } from "./shell.ts";
+import { readLines } from "./lines.ts";
+
+/** The banner printed when the loop starts, unless quiet. */
+export const BANNER = "Welcome to vsh, the virtualization interactive terminal.\n\n" +
+  "Type:  'help' for help with commands\n" +
+  "       'quit' to quit\n\n";
+
+/** `vsh # `, or `vsh > ` on a read-only connection. */
+export function promptFor(shell: Shell): string {
+  return shell.readonly ? "vsh > " : "vsh # ";
+}
+
+/**
+ * Run lines from a non-terminal stream as virsh does in its loop: each line is shown after
+ * the prompt, then run; a final prompt and newline end the session.
+ */
+export async function runScriptLoop(
+  shell: Shell,
+  lines: AsyncIterator<string>,
+): Promise<void> {
+  const out = shell.output;
+  while (!shell.exiting) {
+    out.stdout(promptFor(shell));
+    const next = await lines.next();
+    if (next.done) break;
+    out.stdout(next.value + "\n");
+    if (next.value.trim() !== "") await shell.runLine(next.value);
+  }
+  out.stdout("\n");
+  out.flush();
+}
+
+/** Lines of the process's standard input. */
+export function stdinLines(): AsyncIterator<string> {
+  return readLines(Deno.stdin.readable)[Symbol.asyncIterator]();
+}

@@ -1,0 +1,4 @@
+#@ args
+echo not quiet
+help quit
+quit

@@ -1,0 +1,1 @@
+#@ argv "echo hi; help nosuch"

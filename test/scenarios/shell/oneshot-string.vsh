@@ -1,0 +1,1 @@
+#@ argv "echo a; echo --shell 'b c'; bogus"

@@ -1,0 +1,1 @@
+#@ argv echo a b "c d"

@@ -1,0 +1,23 @@
+# Grammar and binding errors, word for word.
+help --command echo
+help echo --bogus
+echo --help
+help nosuch
+help virsh
+nosuch
+  echo leading spaces
+echo	tab
+cd
+pwd
+cd /nonexistent-dir
+cd /
+pwd
+cd --dir /usr
+pwd
+connect --readonly
+echo read-only prompt
+connect
+echo back
+exit extra
+quit
+echo not reached
