@@ -1,0 +1,311 @@
+// virsh's "Host and Hypervisor" group: what the node is made of and how busy it is.
+
+import { defineCommand, opt, parseIntOpt, Result, VshError } from "../../shell/mod.ts";
+import type { CommandDef } from "../../shell/mod.ts";
+import { VirtError } from "../../virt/errors.ts";
+import { parseXml } from "../../virt/xml/tree.ts";
+import { child, childrenNamed } from "../../virt/xml/tree.ts";
+import {
+  ALL_CELLS,
+  capabilities,
+  cellsFreeMemory,
+  cpuStats,
+  domainCapabilities,
+  freeMemory,
+  memoryStats,
+  nodeInfo,
+  type NodeStat,
+  sysinfo,
+} from "../../virt/host.ts";
+
+// Turns a libvirt failure into virsh's two lines: the command's message, then libvirt's.
+async function reported<T>(message: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof VirtError) throw new VshError(message, { cause: e });
+    throw e;
+  }
+}
+
+// printf's "%-Ns %s" of virsh's labelled lines.
+const field = (label: string, width: number, value: string | number | bigint) =>
+  `${label.padEnd(width)} ${value}\n`;
+
+export const nodeinfo = defineCommand({
+  name: "nodeinfo",
+  group: "host",
+  summary: "node information",
+  description: "Returns basic information about the node.",
+  options: {},
+  json: "model, cpus, mhz, sockets, cores, threads, nodes, memory (KiB)",
+  async handler(ctx) {
+    const info = await reported("failed to get node information", nodeInfo(ctx.conn));
+    const r = new Result();
+    r.print(field("CPU model:", 20, info.model));
+    r.print(field("CPU(s):", 20, info.cpus));
+    if (info.mhz) r.print(`${"CPU frequency:".padEnd(20)} ${info.mhz} MHz\n`);
+    r.print(field("CPU socket(s):", 20, info.sockets));
+    r.print(field("Core(s) per socket:", 20, info.cores));
+    r.print(field("Thread(s) per core:", 20, info.threads));
+    r.print(field("NUMA cell(s):", 20, info.nodes));
+    r.print(`${"Memory size:".padEnd(20)} ${info.memory} KiB\n`);
+    r.data = info;
+    return r;
+  },
+});
+
+export const capabilitiesCmd = defineCommand({
+  name: "capabilities",
+  group: "host",
+  summary: "capabilities",
+  description: "Returns capabilities of hypervisor/driver.",
+  options: {},
+  json: "the capabilities XML document as a string",
+  async handler(ctx) {
+    const xml = await reported("failed to get capabilities", capabilities(ctx.conn));
+    const r = new Result().print(`${xml}\n`);
+    r.data = xml;
+    return r;
+  },
+});
+
+export const domcapabilities = defineCommand({
+  name: "domcapabilities",
+  group: "host",
+  summary: "domain capabilities",
+  description: "Returns capabilities of emulator with respect to host and libvirt.",
+  options: {
+    virttype: opt.string("virtualization type (/domain/@type)"),
+    emulatorbin: opt.string("path to emulator binary (/domain/devices/emulator)"),
+    arch: opt.string("domain architecture (/domain/os/type/@arch)"),
+    machine: opt.string("machine type (/domain/os/type/@machine)"),
+  },
+  json: "the domain capabilities XML document as a string",
+  async handler(ctx, opts) {
+    const xml = await reported(
+      "failed to get emulator capabilities",
+      domainCapabilities(ctx.conn, opts),
+    );
+    const r = new Result().print(`${xml}\n`);
+    r.data = xml;
+    return r;
+  },
+});
+
+export const sysinfoCmd = defineCommand({
+  name: "sysinfo",
+  group: "host",
+  summary: "print the hypervisor sysinfo",
+  description: "output an XML string for the hypervisor sysinfo, if available",
+  options: {},
+  json: "the sysinfo XML document as a string",
+  async handler(ctx) {
+    const xml = await reported("failed to get sysinfo", sysinfo(ctx.conn));
+    const r = new Result().print(xml);
+    r.data = xml;
+    return r;
+  },
+});
+
+// The NUMA cell ids the capabilities document lists, in document order.
+function capabilityCells(xml: string): bigint[] {
+  let root;
+  try {
+    root = parseXml(xml, "(capabilities)");
+  } catch {
+    throw new VshError("unable to get node capabilities");
+  }
+  if (root.name !== "capabilities") return [];
+  const topology = child(child(root, "host") ?? root, "topology");
+  const cells = topology && child(topology, "cells");
+  if (!cells || !child(root, "host")) return [];
+  return childrenNamed(cells, "cell").map((cell) => {
+    const id = cell.attrs.id;
+    if (id === undefined || !/^\d+$/.test(id)) {
+      throw new VshError("conversion from string failed");
+    }
+    return BigInt(id);
+  });
+}
+
+export const freecell = defineCommand({
+  name: "freecell",
+  group: "host",
+  summary: "NUMA free memory",
+  description: "display available free memory for the NUMA cell.",
+  options: {
+    cellno: opt.int("NUMA cell number"),
+    all: opt.bool("show free memory for all NUMA cells"),
+  },
+  json: "free memory in KiB: {cells: [{cell, free}], total} or {cell, free} or {total}",
+  async handler(ctx, opts) {
+    const hasCell = opts.cellno !== undefined;
+    if (opts.all && hasCell) {
+      throw new VshError("Options --all and --cellno are mutually exclusive");
+    }
+    const cell = hasCell ? parseIntOpt(opts.cellno, "cellno")! : -1;
+    const conn = ctx.conn;
+    const r = new Result();
+    if (opts.all) {
+      const caps = await reported("unable to get node capabilities", capabilities(conn));
+      const ids = capabilityCells(caps);
+      const free: bigint[] = [];
+      for (const id of ids) {
+        let cells: bigint[] | undefined;
+        try {
+          cells = await cellsFreeMemory(conn, Number(BigInt.asIntN(32, id)), 1);
+        } catch (e) {
+          if (!(e instanceof VirtError)) throw e;
+          throw new VshError(`failed to get free memory for NUMA node number: ${id}`, {
+            cause: e,
+          });
+        }
+        if (cells.length !== 1) {
+          throw new VshError(`failed to get free memory for NUMA node number: ${id}`);
+        }
+        free.push(cells[0]);
+      }
+      let total = 0n;
+      ids.forEach((id, i) => {
+        r.print(`${String(id).padStart(5)}: ${String(free[i] / 1024n).padStart(10)} KiB\n`);
+        total += free[i];
+      });
+      r.extra("--------------------\n");
+      r.extra(`${"Total".padStart(5)}: ${String(total / 1024n).padStart(10)} KiB\n`);
+      r.data = {
+        cells: ids.map((id, i) => ({ cell: Number(id), free: free[i] / 1024n })),
+        total: total / 1024n,
+      };
+    } else if (hasCell) {
+      const cells = await cellsFreeMemory(conn, cell, 1);
+      if (cells.length !== 1) return r.fail();
+      r.print(`${cell}: ${cells[0] / 1024n} KiB\n`);
+      r.data = { cell, free: cells[0] / 1024n };
+    } else {
+      const mem = await freeMemory(conn);
+      if (mem === 0n) return r.fail();
+      r.print(`Total: ${mem / 1024n} KiB\n`);
+      r.data = { total: mem / 1024n };
+    }
+    return r;
+  },
+});
+
+export const nodememstats = defineCommand({
+  name: "nodememstats",
+  group: "host",
+  summary: "Prints memory stats of the node.",
+  description: "Returns memory stats of the node, in kilobytes.",
+  options: { cell: opt.int("prints specified cell statistics only.") },
+  json: "an object of statistic name to KiB",
+  async handler(ctx, opts) {
+    const cell = parseIntOpt(opts.cell, "cell") ?? ALL_CELLS;
+    const conn = ctx.conn;
+    const count = await reported(
+      "Unable to get number of memory stats",
+      memoryStats(conn, cell, 0),
+    );
+    const r = new Result();
+    if (count.nparams === 0) return r;
+    const stats = await reported(
+      "Unable to get memory stats",
+      memoryStats(conn, cell, count.nparams),
+    );
+    for (const p of stats.params) {
+      r.print(`${p.field.padEnd(7)}: ${String(p.value).padStart(20)} KiB\n`);
+    }
+    r.data = Object.fromEntries(stats.params.map((p) => [p.field, p.value]));
+    return r;
+  },
+});
+
+// virsh's names for the node CPU statistics it knows, in its print order.
+const CPU_FIELDS = ["user", "kernel", "idle", "iowait", "intr", "utilization"] as const;
+const CPU_LABELS = ["user:", "system:", "idle:", "iowait:", "intr:", "usage:"];
+const USAGE = 5;
+
+// printf's "%5.1lf" (with glibc's "-nan" for 0/0, which is what a zero interval gives).
+function percent(v: number): string {
+  const s = Number.isNaN(v) ? "-nan" : v.toFixed(1);
+  return s.padStart(5);
+}
+
+export const nodecpustats = defineCommand({
+  name: "nodecpustats",
+  group: "host",
+  summary: "Prints cpu stats of the node.",
+  description: "Returns cpu stats of the node, in nanoseconds.",
+  options: {
+    cpu: opt.int("prints specified cpu statistics only."),
+    percent: opt.bool("prints by percentage during 1 second."),
+  },
+  json: "an object of statistic name to nanoseconds (or percent with --percent)",
+  async handler(ctx, opts) {
+    const cpu = parseIntOpt(opts.cpu, "cpu") ?? ALL_CELLS;
+    const conn = ctx.conn;
+    const count = await reported("Unable to get number of cpu stats", cpuStats(conn, cpu, 0));
+    const r = new Result();
+    if (count.nparams === 0) return r;
+    const values: bigint[] = CPU_FIELDS.map(() => 0n);
+    const present: boolean[] = CPU_FIELDS.map(() => false);
+    for (let pass = 0; pass < 2; pass++) {
+      const stats = await reported(
+        "Unable to get node cpu stats",
+        cpuStats(conn, cpu, count.nparams),
+      );
+      for (const p of stats.params as NodeStat[]) {
+        const i = (CPU_FIELDS as readonly string[]).indexOf(p.field);
+        if (i < 0) continue;
+        if (pass === 0) {
+          values[i] = p.value;
+          present[i] = true;
+        } else if (present[i]) {
+          values[i] = BigInt.asUintN(64, p.value - values[i]);
+        }
+      }
+      if (present[USAGE] || !opts.percent) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const data: Record<string, number | bigint> = {};
+    if (!opts.percent) {
+      for (let i = 0; i < USAGE; i++) {
+        if (!present[i]) continue;
+        r.print(`${CPU_LABELS[i].padEnd(15)} ${String(values[i]).padStart(20)}\n`);
+        data[CPU_LABELS[i].slice(0, -1)] = values[i];
+      }
+    } else if (present[USAGE]) {
+      const usage = values[USAGE];
+      const idle = BigInt.asUintN(64, 100n - usage);
+      r.print(`${"usage:".padEnd(15)} ${String(usage).padStart(5)}%\n`);
+      r.print(`${"idle:".padEnd(15)} ${String(idle).padStart(5)}%\n`);
+      data.usage = usage;
+      data.idle = idle;
+    } else {
+      let total = 0;
+      for (let i = 0; i < USAGE; i++) total += Number(values[i]);
+      const usage = (Number(values[0]) + Number(values[1])) / total * 100;
+      r.print(`${"usage:".padEnd(15)} ${percent(usage)}%\n`);
+      data.usage = usage;
+      for (let i = 0; i < USAGE; i++) {
+        if (!present[i]) continue;
+        const v = Number(values[i]) / total * 100;
+        r.print(`${CPU_LABELS[i].padEnd(15)} ${percent(v)}%\n`);
+        data[CPU_LABELS[i].slice(0, -1)] = v;
+      }
+    }
+    r.data = data;
+    return r;
+  },
+});
+
+/** The host commands this plugin contributes (version, hostname and uri are the shell's). */
+export const hostCommands: CommandDef[] = [
+  capabilitiesCmd,
+  domcapabilities,
+  freecell,
+  nodecpustats,
+  nodeinfo,
+  nodememstats,
+  sysinfoCmd,
+] as unknown as CommandDef[];

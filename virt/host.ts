@@ -1,0 +1,121 @@
+// Host (node) calls on a Connection: node information, capabilities, free memory and the CPU
+// and memory statistics, with the argument checks libvirt's client library makes before a call.
+
+import type { Connection } from "./connection.ts";
+import { ErrorCode, VirtError } from "./errors.ts";
+
+/** libvirt's VIR_NODE_CPU_STATS_ALL_CPUS / VIR_NODE_MEMORY_STATS_ALL_CELLS. */
+export const ALL_CELLS = -1;
+
+/** What `virNodeGetInfo` reports. */
+export interface NodeInfo {
+  model: string;
+  /** KiB. */
+  memory: bigint;
+  cpus: number;
+  mhz: number;
+  nodes: number;
+  sockets: number;
+  cores: number;
+  threads: number;
+}
+
+/** One named statistic of `nodecpustats` / `nodememstats`. */
+export interface NodeStat {
+  field: string;
+  value: bigint;
+}
+
+// libvirt's client library rejects these arguments itself (VIR_ERR_INVALID_ARG, VIR_FROM_NONE)
+// before anything reaches the driver, with messages that name the public API function.
+function invalidArg(message: string): VirtError {
+  return new VirtError({ code: ErrorCode.INVALID_ARG, domain: 0, message });
+}
+
+/**
+ * The node's hardware summary.
+ *
+ * @example
+ * ```ts
+ * import { Connection } from "./connection.ts";
+ * import { nodeInfo } from "./host.ts";
+ * const conn = await Connection.open("test:///default");
+ * console.assert((await nodeInfo(conn)).cpus === 16);
+ * await conn.close();
+ * ```
+ */
+export async function nodeInfo(conn: Connection): Promise<NodeInfo> {
+  return await conn.call("nodeGetInfo", undefined);
+}
+
+/** The host capabilities XML document. */
+export async function capabilities(conn: Connection): Promise<string> {
+  return (await conn.call("connectGetCapabilities", undefined)).capabilities;
+}
+
+/** The hypervisor's sysinfo XML document. */
+export async function sysinfo(conn: Connection): Promise<string> {
+  return (await conn.call("connectGetSysinfo", { flags: 0 })).sysinfo;
+}
+
+/** Free memory of `maxCells` NUMA cells from `startCell`, in bytes. */
+export async function cellsFreeMemory(
+  conn: Connection,
+  startCell: number,
+  maxCells: number,
+): Promise<bigint[]> {
+  if (startCell < 0) {
+    throw invalidArg("startCell in virNodeGetCellsFreeMemory must be zero or greater");
+  }
+  if (maxCells <= 0) {
+    throw invalidArg("maxCells in virNodeGetCellsFreeMemory must be greater than zero");
+  }
+  return (await conn.call("nodeGetCellsFreeMemory", { startCell, maxcells: maxCells })).cells;
+}
+
+/** Free memory of the whole node, in bytes. */
+export async function freeMemory(conn: Connection): Promise<bigint> {
+  return (await conn.call("nodeGetFreeMemory", undefined)).freeMem;
+}
+
+/**
+ * CPU statistics (nanoseconds, or a percentage for "utilization") of one CPU or of all of them
+ * (`cpu` = ALL_CELLS). With `nparams` 0 the driver only says how many there are.
+ */
+export async function cpuStats(
+  conn: Connection,
+  cpu: number,
+  nparams: number,
+): Promise<{ params: NodeStat[]; nparams: number }> {
+  if (cpu < 0 && cpu !== ALL_CELLS) {
+    throw invalidArg("cpuNum in virNodeGetCPUStats only accepts -1 as a negative value");
+  }
+  return await conn.call("nodeGetCpuStats", { cpuNum: cpu, nparams, flags: 0 });
+}
+
+/** Memory statistics (KiB) of one NUMA cell or of the node (`cell` = ALL_CELLS). */
+export async function memoryStats(
+  conn: Connection,
+  cell: number,
+  nparams: number,
+): Promise<{ params: NodeStat[]; nparams: number }> {
+  if (cell < 0 && cell !== ALL_CELLS) {
+    throw invalidArg("cellNum in virNodeGetMemoryStats only accepts -1 as a negative value");
+  }
+  return await conn.call("nodeGetMemoryStats", { nparams, cellNum: cell, flags: 0 });
+}
+
+/** The domain capabilities XML for an emulator, architecture, machine and virtualization type. */
+export async function domainCapabilities(
+  conn: Connection,
+  query: { emulatorbin?: string; arch?: string; machine?: string; virttype?: string },
+): Promise<string> {
+  const r = await conn.call("connectGetDomainCapabilities", {
+    emulatorbin: query.emulatorbin ?? null,
+    arch: query.arch ?? null,
+    machine: query.machine ?? null,
+    virttype: query.virttype ?? null,
+    flags: 0,
+  });
+  return r.capabilities;
+}
