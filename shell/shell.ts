@@ -218,6 +218,11 @@ export class Shell implements ShellContext {
   }
 
   async #runOne(inv: Invocation): Promise<boolean> {
+    return (await this.runCaptured(inv)).ok;
+  }
+
+  /** Run one invocation, render it, and return its status and data. */
+  async runCaptured(inv: Invocation): Promise<{ ok: boolean; data: unknown }> {
     const def: CommandDef = inv.def;
     let result: Result;
     try {
@@ -226,10 +231,10 @@ export class Shell implements ShellContext {
       result = await def.handler(this, opts as never);
     } catch (e) {
       this.#reportError(e);
-      return false;
+      return { ok: false, data: undefined };
     }
     this.render(result, inv.json || this.json);
-    return result.ok;
+    return { ok: result.ok, data: result.data };
   }
 
   /** Print a Result as virsh's text, or as JSON. */
