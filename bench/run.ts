@@ -34,7 +34,13 @@ async function timeCommand(cmd: string[], stdin: string | undefined, runs: numbe
 }
 
 /** Print one comparison line: the two medians and vsh's ratio to the anchor. */
-export function report(name: string, anchorName: string, anchor: Timed, ours: Timed, target: string) {
+export function report(
+  name: string,
+  anchorName: string,
+  anchor: Timed,
+  ours: Timed,
+  target: string,
+) {
   const ratio = ours.median / anchor.median;
   console.log(
     `${name.padEnd(44)} ${anchorName} ${anchor.median.toFixed(1).padStart(8)} ms   vsh ${
@@ -49,8 +55,16 @@ const groups: Record<string, () => Promise<void>> = {
     await timeCommand(["virsh", "-c", "test:///default", "list", "--all"], undefined, 2);
     await timeCommand([...vsh, "-c", "test:///default", "list", "--all"], undefined, 2);
     const runs = 15;
-    const virsh = await timeCommand(["virsh", "-c", "test:///default", "list", "--all"], undefined, runs);
-    const ours = await timeCommand([...vsh, "-c", "test:///default", "list", "--all"], undefined, runs);
+    const virsh = await timeCommand(
+      ["virsh", "-c", "test:///default", "list", "--all"],
+      undefined,
+      runs,
+    );
+    const ours = await timeCommand(
+      [...vsh, "-c", "test:///default", "list", "--all"],
+      undefined,
+      runs,
+    );
     report("cold start: list --all on test:///default", "virsh", virsh, ours, "<= 1.5");
   },
   async script() {

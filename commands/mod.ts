@@ -9,5 +9,18 @@ import { pluginList, pluginLoad } from "./plugins.ts";
 export default definePlugin({
   name: "builtin",
   description: "the shell's own commands",
-  commands: [cd, echo, exit, help, pwd, quit, connect, pluginList, pluginLoad, uri, version, hostname],
+  commands: [
+    cd,
+    echo,
+    exit,
+    help,
+    pwd,
+    quit,
+    connect,
+    pluginList,
+    pluginLoad,
+    uri,
+    version,
+    hostname,
+  ],
 });

@@ -111,7 +111,9 @@ export function parseScaledOpt(
   if (value === undefined) return undefined;
   const m = /^[ \t\n\v\f\r]*(\+?)(\d+)(.*)$/s.exec(value);
   const fail = () =>
-    new VshError(`Scaled numeric value '${value}' for <${name}> option is malformed or out of range`);
+    new VshError(
+      `Scaled numeric value '${value}' for <${name}> option is malformed or out of range`,
+    );
   if (!m) throw fail();
   const v = BigInt(m[2]);
   if (v > 18446744073709551615n) throw fail();

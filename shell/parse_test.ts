@@ -38,14 +38,22 @@ const table = new Map([["setmem", setmem], ["echo", echo], ["help", help]]);
 const lookup = (n: string) => table.get(n);
 
 function args(line: string): string[] {
-  return tokenize(line).flatMap((t) => t.type === "arg" ? [t.text] : t.type === "end-cmd" ? [";"] : []);
+  return tokenize(line).flatMap((t) =>
+    t.type === "arg" ? [t.text] : t.type === "end-cmd" ? [";"] : []
+  );
 }
 
 Deno.test("tokenize: quotes, escapes and separators as virsh", () => {
   assertEquals(args(`echo "a b" 'c d' e\\ f`), ["echo", "a b", "c d", "e f"]);
   assertEquals(args(`echo "a\\"b" 'a\\b'`), ["echo", 'a"b', "a\\b"]);
   assertEquals(args("echo a;echo b\necho c"), ["echo", "a", ";", "echo", "b", ";", "echo", "c"]);
-  assertEquals(args("echo a#b # comment ; still comment\necho c"), ["echo", "a#b", ";", "echo", "c"]);
+  assertEquals(args("echo a#b # comment ; still comment\necho c"), [
+    "echo",
+    "a#b",
+    ";",
+    "echo",
+    "c",
+  ]);
   assertEquals(args("echo 'unterminated"), ["echo", "unterminated"]);
   assertThrows(() => tokenize('echo "open'), VshError, 'missing "');
   assertThrows(() => tokenize("echo a\\"), VshError, "dangling \\");

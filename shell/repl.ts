@@ -38,18 +38,23 @@ function saveHistory(path: string | undefined, history: string[]): void {
 /** Run the interactive loop until quit/exit or end of input. */
 export async function runRepl(shell: Shell): Promise<void> {
   const path = historyPath();
-  const rl = readline.createInterface({
-    input: process.stdin,
-    output: process.stdout,
-    terminal: true,
-    historySize: HISTORY_SIZE,
-    history: loadHistory(path),
-    removeHistoryDuplicates: true,
-    completer: (line: string, cb: (err: null, result: [string[], string]) => void) => {
-      const current = line.split(/[ \t;]+/).pop() ?? "";
-      complete(shell, line).then((hits) => cb(null, [hits, current]), () => cb(null, [[], current]));
-    },
-  } as readline.ReadLineOptions & { history: string[] });
+  const rl = readline.createInterface(
+    {
+      input: process.stdin,
+      output: process.stdout,
+      terminal: true,
+      historySize: HISTORY_SIZE,
+      history: loadHistory(path),
+      removeHistoryDuplicates: true,
+      completer: (line: string, cb: (err: null, result: [string[], string]) => void) => {
+        const current = line.split(/[ \t;]+/).pop() ?? "";
+        complete(shell, line).then(
+          (hits) => cb(null, [hits, current]),
+          () => cb(null, [[], current]),
+        );
+      },
+    } as readline.ReadLineOptions & { history: string[] },
+  );
   let closed = false;
   rl.on("close", () => closed = true);
   const ask = (prompt: string) =>

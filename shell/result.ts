@@ -65,9 +65,12 @@ export class Result {
  */
 export function formatTable(header: string[], rows: string[][], quiet: boolean): string {
   const shown = quiet ? rows : [header, ...rows];
-  const widths = header.map((_, i) => shown.reduce((m, r) => Math.max(m, displayWidth(r[i] ?? "")), 0));
+  const widths = header.map((_, i) =>
+    shown.reduce((m, r) => Math.max(m, displayWidth(r[i] ?? "")), 0)
+  );
   const line = (cells: string[]) =>
-    " " + cells.map((c, i) => (i === cells.length - 1 ? c : padEnd(c, widths[i]))).join("   ") + "\n";
+    " " + cells.map((c, i) => (i === cells.length - 1 ? c : padEnd(c, widths[i]))).join("   ") +
+    "\n";
   let out = "";
   if (!quiet) {
     const total = 1 + widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1) + 2;

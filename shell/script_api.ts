@@ -80,7 +80,12 @@ export async function openShell(
     shell,
     run,
     $: (strings, ...values) =>
-      run(strings.reduce((acc, s, i) => acc + s + (i < values.length ? quoteWord(values[i]) : ""), "")),
+      run(
+        strings.reduce(
+          (acc, s, i) => acc + s + (i < values.length ? quoteWord(values[i]) : ""),
+          "",
+        ),
+      ),
     close: () => shell.disconnect(),
   };
 }

@@ -14,9 +14,14 @@ export function commandReference(): string {
     md += `## ${title} (\`help ${keyword}\`)\n\n`;
     for (const cmd of cmds) {
       md += `### ${cmd.name}\n\n${cmd.summary}\n\n`;
-      if (cmd.aliases?.length) md += `Aliases: ${cmd.aliases.map((a) => `\`${a}\``).join(", ")}\n\n`;
+      if (cmd.aliases?.length) {
+        md += `Aliases: ${cmd.aliases.map((a) => `\`${a}\``).join(", ")}\n\n`;
+      }
       md += "```\n" + formatCommandHelp(cmd).trimEnd() + "\n```\n\n";
-      md += `JSON (\`--json\`): ${cmd.json ?? "the command's printed text as `{ \"output\": text }`, or null when it prints nothing"}.\n\n`;
+      md += `JSON (\`--json\`): ${
+        cmd.json ??
+          'the command\'s printed text as `{ "output": text }`, or null when it prints nothing'
+      }.\n\n`;
     }
   }
   return md;

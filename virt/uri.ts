@@ -30,8 +30,9 @@ export interface VirtUri {
  * ```
  */
 export function parseUri(text: string): VirtUri {
-  const m = /^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9-]+))?:(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?/
-    .exec(text);
+  const m =
+    /^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9-]+))?:(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?/
+      .exec(text);
   if (!m) throw new Error(`Unable to parse URI ${text}`);
   const authority = m[3] ?? "";
   let user = "";
@@ -81,7 +82,12 @@ export function isEmbeddedTestUri(uri: VirtUri): boolean {
 }
 
 /** Where the default URI came from, for the interactive notice. */
-export type DefaultUriSource = "VSH_DEFAULT_CONNECT_URI" | "LIBVIRT_DEFAULT_URI" | "config" | "socket" | "embedded";
+export type DefaultUriSource =
+  | "VSH_DEFAULT_CONNECT_URI"
+  | "LIBVIRT_DEFAULT_URI"
+  | "config"
+  | "socket"
+  | "embedded";
 
 /** Read `uri_default = "..."` from libvirt's client configuration file, if any. */
 function configuredUri(env: (name: string) => string | undefined): string | undefined {
@@ -130,7 +136,9 @@ export function defaultUri(
     const runtime = env("XDG_RUNTIME_DIR");
     if (runtime) {
       for (const sock of ["virtqemud-sock", "libvirt-sock"]) {
-        if (exists(`${runtime}/libvirt/${sock}`)) return { uri: "qemu:///session", source: "socket" };
+        if (exists(`${runtime}/libvirt/${sock}`)) {
+          return { uri: "qemu:///session", source: "socket" };
+        }
       }
     }
   }

@@ -34,12 +34,19 @@ Deno.test("example plugin: loads from --plugin and from plugin-load", async () =
       await w.close();
     }
     const o = await child.output();
-    return { out: new TextDecoder().decode(o.stdout), err: new TextDecoder().decode(o.stderr), code: o.code };
+    return {
+      out: new TextDecoder().decode(o.stdout),
+      err: new TextDecoder().decode(o.stderr),
+      code: o.code,
+    };
   };
   const plugin = `${root}docs/examples/greet_plugin.ts`;
   const a = await run(["--plugin", plugin, "-c", "test:///default", "greet", "test"]);
   assertEquals([a.out, a.err, a.code], ["hello test, you are running\n\n", "", 0]);
-  const b = await run(["-q", "-c", "test:///default"], `plugin-load ${plugin}\ngreet test --json\n`);
+  const b = await run(
+    ["-q", "-c", "test:///default"],
+    `plugin-load ${plugin}\ngreet test --json\n`,
+  );
   assertEquals(b.err, "");
   assertEquals(
     b.out,
