@@ -1,0 +1,250 @@
+// A private libvirtd for tests: its own mount namespace, state directories, sockets and virtlogd,
+// so that it neither sees nor disturbs a system daemon or another test's daemon.
+
+/** A running private daemon. */
+export interface PrivateLibvirtd {
+  /** Temporary directory holding the config, sockets, pid files, logs and state. */
+  readonly dir: string;
+  /** The read-write UNIX socket. */
+  readonly socketPath: string;
+  /** The read-only UNIX socket. */
+  readonly readonlySocketPath: string;
+  /** TCP port on 127.0.0.1 (auth none), when started with `tcp: true`. */
+  readonly tcpPort?: number;
+  /**
+   * A client URI reaching this daemon over its UNIX socket for a driver URI such as
+   * `test:///default` (the default) or `qemu:///system`.
+   */
+  uri(driverUri?: string): string;
+  /** The daemon's log so far (for failure messages). */
+  log(): string;
+  /** Stop libvirtd, virtlogd and any guest they started, and remove the directory. */
+  stop(): Promise<void>;
+}
+
+/** Options for {@link startPrivateLibvirtd}. */
+export interface PrivateLibvirtdOptions {
+  /** Also listen on TCP 127.0.0.1 without authentication. */
+  tcp?: boolean;
+  /** How long to wait for the socket, in milliseconds (default 20000). */
+  timeoutMs?: number;
+}
+
+// Directories whose content a daemon owns; each gets a private, empty copy.
+const PRIVATE_DIRS = [
+  "/run/libvirt",
+  "/var/lib/libvirt",
+  "/var/cache/libvirt",
+  "/var/log/libvirt",
+  "/etc/libvirt/qemu",
+  "/etc/libvirt/storage",
+];
+
+function freeTcpPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+function readText(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return "";
+  }
+}
+
+function killPidFile(path: string, signal: Deno.Signal): number | null {
+  const pid = Number(readText(path).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    Deno.kill(pid, signal);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pids: number[], ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (pids.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  for (const pid of pids.filter(alive)) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Start a private libvirtd (root required) and wait until its socket answers.
+ *
+ * @example
+ * ```ts ignore
+ * const d = await startPrivateLibvirtd();
+ * try {
+ *   // virsh -c d.uri() list --all
+ * } finally {
+ *   await d.stop();
+ * }
+ * ```
+ */
+export async function startPrivateLibvirtd(
+  options: PrivateLibvirtdOptions = {},
+): Promise<PrivateLibvirtd> {
+  const dir = await Deno.makeTempDir({ prefix: "vsh-libvirtd-" });
+  const tcpPort = options.tcp ? freeTcpPort() : undefined;
+  const socketPath = `${dir}/libvirt-sock`;
+  const logPath = `${dir}/libvirtd.log`;
+  const conf = [
+    `unix_sock_dir = "${dir}"`,
+    `unix_sock_group = "root"`,
+    `unix_sock_rw_perms = "0700"`,
+    `auth_unix_rw = "none"`,
+    `auth_unix_ro = "none"`,
+    `listen_tls = 0`,
+    `listen_tcp = ${tcpPort ? 1 : 0}`,
+    `listen_addr = "127.0.0.1"`,
+    `tcp_port = "${tcpPort ?? 16509}"`,
+    `auth_tcp = "none"`,
+    `mdns_adv = 0`,
+    `log_outputs = "3:file:${logPath}"`,
+    "",
+  ].join("\n");
+  await Deno.writeTextFile(`${dir}/libvirtd.conf`, conf);
+
+  // Bind mounts of directories inside `dir` (rather than tmpfs) keep the daemon's state visible
+  // from outside its namespace, so stop() can find guest pid files.
+  const mounts = PRIVATE_DIRS.map((p, i) => {
+    return `mkdir -p "${p}" "$D/m${i}" && mount --bind "$D/m${i}" "${p}"`;
+  });
+  const script = [
+    "set -e",
+    `D="${dir}"`,
+    ...mounts,
+    "mkdir -p /var/log/libvirt/qemu",
+    `virtlogd -d -p "$D/virtlogd.pid"`,
+    `exec libvirtd -f "$D/libvirtd.conf" -p "$D/libvirtd.pid"${tcpPort ? " --listen" : ""}`,
+  ].join("\n");
+  const child = new Deno.Command("unshare", {
+    args: ["-m", "--propagation", "private", "/bin/sh", "-c", script],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderrChunks: Uint8Array[] = [];
+  const stderrDone = (async () => {
+    for await (const chunk of child.stderr) stderrChunks.push(chunk);
+  })();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const log = () =>
+    new TextDecoder().decode(
+      stderrChunks.reduce((a, b) => {
+        const out = new Uint8Array(a.length + b.length);
+        out.set(a);
+        out.set(b, a.length);
+        return out;
+      }, new Uint8Array()),
+    ) + readText(logPath);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    const pids: number[] = [];
+    if (!exited) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // exited meanwhile
+      }
+      pids.push(child.pid);
+    }
+    const logd = killPidFile(`${dir}/virtlogd.pid`, "SIGTERM");
+    if (logd) pids.push(logd);
+    const runDir = `${dir}/m0`;
+    for (const sub of ["qemu", "lxc"]) {
+      try {
+        for (const entry of Deno.readDirSync(`${runDir}/${sub}`)) {
+          if (!entry.name.endsWith(".pid")) continue;
+          const pid = killPidFile(`${runDir}/${sub}/${entry.name}`, "SIGKILL");
+          if (pid) pids.push(pid);
+        }
+      } catch {
+        // no such driver state
+      }
+    }
+    await waitGone(pids, 5000);
+    await status;
+    await stderrDone;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 20000);
+  for (;;) {
+    if (exited) {
+      const text = log();
+      await stop();
+      throw new Error(`private libvirtd exited during start-up:\n${text}`);
+    }
+    try {
+      const conn = await Deno.connect({ transport: "unix", path: socketPath });
+      conn.close();
+      break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      const text = log();
+      await stop();
+      throw new Error(`private libvirtd did not open ${socketPath} in time:\n${text}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  if (tcpPort) {
+    for (;;) {
+      try {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: tcpPort });
+        conn.close();
+        break;
+      } catch {
+        if (Date.now() > deadline || exited) {
+          const text = log();
+          await stop();
+          throw new Error(`private libvirtd did not listen on tcp port ${tcpPort}:\n${text}`);
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+  }
+
+  return {
+    dir,
+    socketPath,
+    readonlySocketPath: `${dir}/libvirt-sock-ro`,
+    tcpPort,
+    uri(driverUri = "test:///default") {
+      const m = /^([a-z0-9]+)(?:\+[a-z]+)?:\/\/\/([^?]*)(\?.*)?$/i.exec(driverUri);
+      if (!m) throw new Error(`not a local driver URI: ${driverUri}`);
+      const query = m[3] ? `${m[3]}&` : "?";
+      return `${m[1]}+unix:///${m[2]}${query}socket=${socketPath}`;
+    },
+    log,
+    stop,
+  };
+}
