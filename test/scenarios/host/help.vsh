@@ -1,0 +1,8 @@
+# help texts of the host commands
+help nodeinfo
+help capabilities
+help sysinfo
+help freecell
+help nodememstats
+help nodecpustats
+help domcapabilities

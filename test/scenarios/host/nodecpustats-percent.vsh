@@ -1,0 +1,3 @@
+# --percent samples twice, a second apart
+nodecpustats --percent
+nodecpustats --cpu 2 --percent

@@ -1,0 +1,4 @@
+# nodeinfo: the test driver's node, and a stray argument
+nodeinfo
+nodeinfo extra
+nodeinfo --bogus

@@ -1,0 +1,23 @@
+# help texts of the network and interface commands
+help net-list
+help net-info
+help net-dumpxml
+help net-uuid
+help net-name
+help net-define
+help net-create
+help net-undefine
+help net-start
+help net-destroy
+help net-autostart
+help iface-list
+help iface-name
+help iface-mac
+help iface-dumpxml
+help iface-define
+help iface-undefine
+help iface-start
+help iface-destroy
+help iface-begin
+help iface-commit
+help iface-rollback
