@@ -1,0 +1,249 @@
+// The bottom of every stack: a host file read and written at byte offsets (qemu's "file").
+
+import type { BlockDevice, BlockExtent } from "./block.ts";
+import { DiskError } from "./errors.ts";
+
+const SEEK_DATA = 3;
+const SEEK_HOLE = 4;
+
+interface LibC {
+  open(path: Uint8Array, flags: number): number;
+  lseek(fd: number, off: bigint, whence: number): bigint;
+  close(fd: number): number;
+}
+
+let libc: LibC | null | undefined;
+
+/** libc's lseek, reached through FFI when the program may use it; null otherwise. */
+function loadLibC(): LibC | null {
+  if (libc !== undefined) return libc;
+  libc = null;
+  try {
+    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
+    const lib = Deno.dlopen("libc.so.6", {
+      open: { parameters: ["buffer", "i32"], result: "i32" },
+      lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+      close: { parameters: ["i32"], result: "i32" },
+    });
+    libc = lib.symbols as unknown as LibC;
+  } catch {
+    libc = null;
+  }
+  return libc;
+}
+
+function ioError(e: unknown, what: string): DiskError {
+  if (e instanceof DiskError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new DiskError("io", `${what}: ${msg}`);
+}
+
+/** Options for {@link FileDevice.open}. */
+export interface FileOpenOptions {
+  /** Open without write access (default false). */
+  readOnly?: boolean;
+  /** Create the file (truncating it) instead of opening an existing one. */
+  create?: boolean;
+}
+
+/**
+ * A host file as a block device. Its size is the file's length; reads past the end return
+ * zeros, writes past the end extend the file.
+ */
+export class FileDevice implements BlockDevice {
+  readonly format = "file";
+  readonly filename: string;
+  readonly readOnly: boolean;
+  #file: Deno.FsFile;
+  #size: number;
+  #pos = -1;
+  #holeFd = -2;
+
+  private constructor(filename: string, file: Deno.FsFile, size: number, readOnly: boolean) {
+    this.filename = filename;
+    this.#file = file;
+    this.#size = size;
+    this.readOnly = readOnly;
+  }
+
+  /** Opens (or creates) a host file. */
+  static open(path: string, opts: FileOpenOptions = {}): FileDevice {
+    const readOnly = opts.readOnly ?? false;
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path, {
+        read: true,
+        write: !readOnly,
+        create: opts.create,
+        truncate: opts.create,
+      });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new DiskError("io", `Could not open '${path}': No such file or directory`);
+      }
+      if (e instanceof Deno.errors.PermissionDenied) {
+        throw new DiskError("io", `Could not open '${path}': Permission denied`);
+      }
+      throw ioError(e, `Could not open '${path}'`);
+    }
+    const st = file.statSync();
+    if (st.isDirectory) {
+      file.close();
+      throw new DiskError("io", `Could not open '${path}': Is a directory`);
+    }
+    return new FileDevice(path, file, st.size, readOnly);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Bytes the file occupies on disk (st_blocks × 512), as qemu-img's "disk size". */
+  allocatedSize(): number {
+    const st = this.#file.statSync();
+    return (st.blocks ?? 0) * 512;
+  }
+
+  read(offset: number, buf: Uint8Array): Promise<void> {
+    this.readSync(offset, buf);
+    return Promise.resolve();
+  }
+
+  /** Synchronous {@link read}. */
+  readSync(offset: number, buf: Uint8Array): void {
+    let done = 0;
+    const avail = Math.max(0, Math.min(buf.length, this.#size - offset));
+    try {
+      if (avail > 0) {
+        if (this.#pos !== offset) this.#file.seekSync(offset, Deno.SeekMode.Start);
+        this.#pos = -1;
+        while (done < avail) {
+          const n = this.#file.readSync(buf.subarray(done, avail));
+          if (n === null || n === 0) break;
+          done += n;
+        }
+        this.#pos = offset + done;
+      }
+    } catch (e) {
+      this.#pos = -1;
+      throw ioError(e, `Could not read '${this.filename}'`);
+    }
+    if (done < buf.length) buf.fill(0, done);
+  }
+
+  write(offset: number, buf: Uint8Array): Promise<void> {
+    this.writeSync(offset, buf);
+    return Promise.resolve();
+  }
+
+  /** Synchronous {@link write}. */
+  writeSync(offset: number, buf: Uint8Array): void {
+    if (this.readOnly) throw new DiskError("readonly", `'${this.filename}' is read-only`);
+    try {
+      if (this.#pos !== offset) this.#file.seekSync(offset, Deno.SeekMode.Start);
+      this.#pos = -1;
+      let done = 0;
+      while (done < buf.length) done += this.#file.writeSync(buf.subarray(done));
+      this.#pos = offset + done;
+    } catch (e) {
+      this.#pos = -1;
+      throw ioError(e, `Could not write '${this.filename}'`);
+    }
+    if (offset + buf.length > this.#size) this.#size = offset + buf.length;
+  }
+
+  async writeZeroes(offset: number, length: number): Promise<void> {
+    const chunk = new Uint8Array(Math.min(length, 1 << 20));
+    for (let done = 0; done < length; done += chunk.length) {
+      const n = Math.min(chunk.length, length - done);
+      await this.write(offset + done, chunk.subarray(0, n));
+    }
+  }
+
+  resize(size: number): Promise<void> {
+    this.truncateSync(size);
+    return Promise.resolve();
+  }
+
+  /** Sets the file's length. */
+  truncateSync(size: number): void {
+    if (this.readOnly) throw new DiskError("readonly", `'${this.filename}' is read-only`);
+    try {
+      this.#file.truncateSync(size);
+    } catch (e) {
+      throw ioError(e, `Could not resize '${this.filename}'`);
+    }
+    this.#size = size;
+  }
+
+  /** Reserves disk blocks for the range (posix_fallocate-like, by writing zeros to holes). */
+  async allocate(offset: number, length: number): Promise<void> {
+    await this.writeZeroes(offset, length);
+  }
+
+  flush(): Promise<void> {
+    this.flushSync();
+    return Promise.resolve();
+  }
+
+  /** Synchronous {@link flush}. */
+  flushSync(): void {
+    if (this.readOnly) return;
+    try {
+      this.#file.syncDataSync();
+    } catch (e) {
+      throw ioError(e, `Could not flush '${this.filename}'`);
+    }
+  }
+
+  /**
+   * Where the next data and hole start at or after `offset`, from SEEK_DATA/SEEK_HOLE, or null
+   * when the host cannot tell (no FFI permission): the caller then treats everything as data.
+   */
+  seekDataHole(offset: number): { data: number; hole: number } | null {
+    if (this.#holeFd === -2) {
+      const c = loadLibC();
+      this.#holeFd = c ? c.open(new TextEncoder().encode(this.filename + "\0"), 0) : -1;
+    }
+    if (this.#holeFd < 0 || !libc) return null;
+    const data = Number(libc.lseek(this.#holeFd, BigInt(offset), SEEK_DATA));
+    if (data < 0) return { data: this.#size, hole: this.#size };
+    const hole = Number(libc.lseek(this.#holeFd, BigInt(data), SEEK_HOLE));
+    return { data, hole: hole < 0 ? this.#size : hole };
+  }
+
+  blockStatus(offset: number, length: number): Promise<BlockExtent> {
+    const end = Math.min(offset + length, this.#size);
+    const base = { offset, allocated: true, hostOffset: offset, file: this.filename };
+    if (offset >= this.#size) {
+      return Promise.resolve({ ...base, length, zero: true, data: false });
+    }
+    const dh = this.seekDataHole(offset);
+    if (!dh || dh.data === offset) {
+      const stop = dh ? Math.min(end, dh.hole) : end;
+      return Promise.resolve({ ...base, length: stop - offset, zero: false, data: true });
+    }
+    return Promise.resolve({
+      ...base,
+      length: Math.min(end, dh.data) - offset,
+      zero: true,
+      data: false,
+    });
+  }
+
+  close(): Promise<void> {
+    this.closeSync();
+    return Promise.resolve();
+  }
+
+  /** Synchronous {@link close}. */
+  closeSync(): void {
+    if (this.#holeFd >= 0 && libc) libc.close(this.#holeFd);
+    this.#holeFd = -1;
+    try {
+      this.#file.close();
+    } catch {
+      // closing twice is harmless
+    }
+  }
+}

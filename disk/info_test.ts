@@ -1,0 +1,84 @@
+import { assertEquals } from "../test/assert.ts";
+import { qemuImg, qemuIo, tempDir } from "./_test_util.ts";
+import { imageInfo } from "./ops/info.ts";
+import { imageMap } from "./ops/map.ts";
+
+async function sameInfo(dir: string, file: string, chain = false) {
+  const extra = chain ? ["--backing-chain"] : [];
+  const text = await qemuImg(["info", ...extra, file], dir);
+  const json = await qemuImg(["info", ...extra, "--output=json", file], dir);
+  const cwd = Deno.cwd();
+  Deno.chdir(dir);
+  try {
+    const r = await imageInfo(file, { backingChain: chain });
+    assertEquals(r.text, text);
+    assertEquals(r.jsonText + "\n", json);
+  } finally {
+    Deno.chdir(cwd);
+  }
+}
+
+async function sameMap(dir: string, file: string) {
+  const text = await qemuImg(["map", file], dir);
+  const json = await qemuImg(["map", "--output=json", file], dir);
+  const cwd = Deno.cwd();
+  Deno.chdir(dir);
+  try {
+    const r = await imageMap(file);
+    assertEquals(r.text, text);
+    assertEquals(r.jsonText, json);
+  } finally {
+    Deno.chdir(cwd);
+  }
+}
+
+Deno.test("info and map match qemu-img for raw, qcow2 v2/v3, backing chains, snapshots", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await qemuImg(["create", "-f", "raw", "r.img", "3M"], dir);
+    await qemuIo(`${dir}/r.img`, ["write -P 1 64k 64k"], "raw");
+    await qemuImg(["create", "-f", "qcow2", "v3.qcow2", "10M"], dir);
+    await qemuIo(`${dir}/v3.qcow2`, ["write -P 0xab 0 128k", "write -z 1M 64k"]);
+    await qemuImg(["snapshot", "-c", "first", "v3.qcow2"], dir);
+    await qemuIo(`${dir}/v3.qcow2`, ["write -P 0xcd 64k 64k"]);
+    await qemuImg(["create", "-f", "qcow2", "-o", "compat=0.10", "v2.qcow2", "5M"], dir);
+    await qemuImg([
+      "create",
+      "-f",
+      "qcow2",
+      "-o",
+      "cluster_size=4096,lazy_refcounts=on,refcount_bits=8,preallocation=metadata",
+      "pre.qcow2",
+      "3M",
+    ], dir);
+    await qemuImg(
+      ["create", "-f", "qcow2", "-b", "v3.qcow2", "-F", "qcow2", "top.qcow2", "20M"],
+      dir,
+    );
+    await qemuIo(`${dir}/top.qcow2`, ["write -P 3 5M 100k"]);
+    await qemuImg(["create", "-f", "qcow2", "-b", "top.qcow2", "-F", "qcow2", "top2.qcow2"], dir);
+    await qemuImg(["convert", "-c", "-O", "qcow2", "v3.qcow2", "comp.qcow2"], dir);
+    for (
+      const f of [
+        "r.img",
+        "v3.qcow2",
+        "v2.qcow2",
+        "pre.qcow2",
+        "top.qcow2",
+        "top2.qcow2",
+        "comp.qcow2",
+      ]
+    ) {
+      await sameInfo(dir, f);
+      await sameMap(dir, f).catch((e) => {
+        if (f !== "comp.qcow2") throw e;
+      });
+    }
+    await sameInfo(dir, "top2.qcow2", true);
+    const comp = await imageMap(`${dir}/comp.qcow2`);
+    assertEquals(comp.textError, "File contains external, encrypted or compressed clusters.");
+    assertEquals(comp.jsonText, await qemuImg(["map", "--output=json", "comp.qcow2"], dir));
+  } finally {
+    await cleanup();
+  }
+});

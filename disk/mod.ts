@@ -1,0 +1,33 @@
+/**
+ * vsh's disk-image library: block devices, image formats (raw, qcow2) and qemu-img's
+ * operations, each returning data plus qemu-img 7.2's exact text and JSON output.
+ *
+ * @example
+ * ```ts
+ * import { imageInfo } from "./mod.ts";
+ * const r = await imageInfo("disk.qcow2").catch(() => null);
+ * if (r) console.log(r.text);
+ * ```
+ * @module
+ */
+
+export type { BlockDevice, BlockExtent } from "./block.ts";
+export { DiskError, type DiskErrorKind } from "./errors.ts";
+export { FileDevice, type FileOpenOptions } from "./file.ts";
+export { RawImage } from "./raw.ts";
+export { type ClusterKind, type ClusterMapping, Qcow2Image } from "./qcow2/image.ts";
+export type { Qcow2Snapshot } from "./qcow2/snapshot_table.ts";
+export { type ImageFormat, probeBytes, probeFile } from "./probe.ts";
+export { openImage, type OpenImageOptions, resolveBackingPath } from "./open.ts";
+export { qdictOrder, qjson, sizeToStr } from "./qobject.ts";
+export {
+  describeImage,
+  type ImageInfo,
+  imageInfo,
+  infoJson,
+  type InfoOptions,
+  type InfoResult,
+  infoText,
+  type SnapshotInfo,
+} from "./ops/info.ts";
+export { imageMap, type MapEntry, type MapOptions, type MapResult } from "./ops/map.ts";
