@@ -1,0 +1,106 @@
+// Network XML as libvirt's network_conf reads and writes it for the test driver.
+
+import {
+  child,
+  childText,
+  elements,
+  escapeXml,
+  formatElement,
+  parseXml,
+  type XmlElement,
+} from "./tree.ts";
+import { DefinitionError } from "./domain.ts";
+import { formatUuid, parseUuid, randomUuid } from "./uuid.ts";
+
+const FROM_NETWORK = 19;
+
+/** A parsed network definition. */
+export interface NetworkDef {
+  name: string;
+  uuid: Uint8Array;
+  bridge?: string;
+  forward?: XmlElement;
+  bridgeEl?: XmlElement;
+  /** Remaining elements in libvirt's order (mtu, mac, domain, dns, ip, route, ...). */
+  rest: XmlElement[];
+}
+
+const REST_ORDER = ["metadata", "mtu", "mac", "domain", "dns", "ip", "route", "portgroup"];
+
+/** Parse network XML text. */
+export function parseNetworkXml(xml: string): NetworkDef {
+  return parseNetworkElement(parseXml(xml, "(network_definition)"));
+}
+
+/** Parse a <network> element. */
+export function parseNetworkElement(root: XmlElement): NetworkDef {
+  if (root.name !== "network") {
+    throw new DefinitionError(
+      27,
+      FROM_NETWORK,
+      `XML error: expecting root element of 'network', not '${root.name}'`,
+    );
+  }
+  const name = childText(root, "name")?.trim();
+  if (!name) {
+    throw new DefinitionError(21, FROM_NETWORK, "missing name information in network definition");
+  }
+  if (name.includes("/")) {
+    throw new DefinitionError(27, FROM_NETWORK, `XML error: name ${name} cannot contain '/'`);
+  }
+  const uuidText = childText(root, "uuid");
+  let uuid = randomUuid();
+  if (uuidText !== undefined) {
+    const u = parseUuid(uuidText);
+    if (!u) {
+      throw new DefinitionError(1, FROM_NETWORK, "internal error: malformed uuid element");
+    }
+    uuid = u;
+  }
+  const fwdSrc = child(root, "forward");
+  const forward = fwdSrc
+    ? { ...fwdSrc, attrs: { mode: fwdSrc.attrs.mode ?? "nat", ...fwdSrc.attrs } }
+    : undefined;
+  const br = child(root, "bridge");
+  const mode = forward?.attrs.mode;
+  const routed = !forward || mode === "nat" || mode === "route" || mode === "open";
+  let bridgeEl: XmlElement | undefined;
+  if (br) {
+    const attrs: Record<string, string> = {};
+    if (br.attrs.name) attrs.name = br.attrs.name;
+    if (br.attrs.macTableManager) attrs.macTableManager = br.attrs.macTableManager;
+    if (routed) {
+      attrs.stp = br.attrs.stp ?? "on";
+      attrs.delay = br.attrs.delay ?? "0";
+    }
+    bridgeEl = { name: "bridge", attrs, children: [] };
+  }
+  const kids = elements(root);
+  const rest: XmlElement[] = [];
+  for (const tag of REST_ORDER) rest.push(...kids.filter((k) => k.name === tag));
+  return { name, uuid, bridge: br?.attrs.name, forward, bridgeEl, rest: rest.map(strip) };
+}
+
+function strip(e: XmlElement): XmlElement {
+  const hasEl = e.children.some((c) => typeof c !== "string");
+  return {
+    name: e.name,
+    attrs: { ...e.attrs },
+    children: e.children
+      .filter((c) => typeof c !== "string" || !hasEl || c.trim() !== "")
+      .map((c) => typeof c === "string" ? c : strip(c)),
+  };
+}
+
+/** Format a network definition as `net-dumpxml` prints it. */
+export function formatNetworkXml(def: NetworkDef): string {
+  let out = "<network>\n";
+  out += `  <name>${escapeXml(def.name)}</name>\n`;
+  out += `  <uuid>${formatUuid(def.uuid)}</uuid>\n`;
+  const meta = def.rest.filter((e) => e.name === "metadata");
+  for (const m of meta) out += formatElement(m, 2);
+  if (def.forward) out += formatElement(def.forward, 2);
+  if (def.bridgeEl) out += formatElement(def.bridgeEl, 2);
+  for (const e of def.rest) if (e.name !== "metadata") out += formatElement(e, 2);
+  return out + "</network>\n";
+}
