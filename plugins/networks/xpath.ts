@@ -28,6 +28,14 @@ export class XPathSyntaxError extends Error {
   }
 }
 
+// libxml2's rule for blank text when blanks are not kept: it stays when it is all the element
+// holds, or when text came before it in the element (mixed content).
+function keepBlank(e: XmlElement, built: XNode): boolean {
+  if (e.children.length === 1) return true;
+  return built.children.length > 0 &&
+    (built.children[0].kind === "text" || built.children.at(-1)!.kind === "text");
+}
+
 /** Build the node tree of a document, dropping whitespace-only text as libxml2 does. */
 export function xpathDocument(root: XmlElement): XNode {
   let order = 0;
@@ -63,7 +71,7 @@ export function xpathDocument(root: XmlElement): XNode {
     }
     for (const c of e.children) {
       if (typeof c === "string") {
-        if (c.trim() === "") continue;
+        if (c.trim() === "" && !keepBlank(e, n)) continue;
         n.children.push({
           kind: "text",
           name: "",
