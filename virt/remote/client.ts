@@ -87,6 +87,8 @@ export type StreamChunk = Uint8Array | { hole: bigint };
 interface PendingCall {
   proc: ProcName;
   ret: Codec<unknown>;
+  /** Runs as the reply is read, before any later message is dispatched. */
+  onReply?: (value: unknown) => void;
   resolve(value: unknown): void;
   reject(error: VirtError): void;
 }
@@ -170,6 +172,9 @@ export class RemoteClient implements Driver {
   #closeListeners = new Set<(error: VirtError | null) => void>();
   #eventListeners = new Map<ProcName, Set<(msg: unknown) => void>>();
   #eventCallbacks = new Map<number, (event: RemoteEvent) => void>();
+  // The daemon may send an event before the reply that tells us its callback ID.
+  #registering = 0;
+  #earlyEvents: { id: number; event: RemoteEvent }[] = [];
   #lastReceived = Date.now();
   #keepalive: KeepaliveOptions | null = null;
   #countToDeath = 0;
@@ -280,7 +285,12 @@ export class RemoteClient implements Driver {
     return this.#call(proc, args) as Promise<ProcRet<P>>;
   }
 
-  #call(proc: ProcName, args: unknown, onSent?: (serial: number) => void): Promise<unknown> {
+  #call(
+    proc: ProcName,
+    args: unknown,
+    onSent?: (serial: number) => void,
+    onReply?: (value: unknown) => void,
+  ): Promise<unknown> {
     if (this.#closedError) return Promise.reject(internalError("client socket is closed"));
     const def = procedures[proc] as { number: number; args: Codec<unknown>; ret: Codec<unknown> };
     const serial = this.#nextSerial();
@@ -294,7 +304,7 @@ export class RemoteClient implements Driver {
       throw e;
     }
     const reply = new Promise<unknown>((resolve, reject) => {
-      this.#pending.set(serial, { proc, ret: def.ret, resolve, reject });
+      this.#pending.set(serial, { proc, ret: def.ret, resolve, reject, onReply });
     });
     onSent?.(serial);
     this.#updateRef();
@@ -356,11 +366,25 @@ export class RemoteClient implements Driver {
     dom: RemoteDomain | null,
     listener: (event: RemoteEvent) => void,
   ): Promise<{ callbackID: number; deregister(): Promise<void> }> {
-    const { callbackID } = await this.call("connectDomainEventCallbackRegisterAny", {
-      eventID,
-      dom,
-    });
-    this.#eventCallbacks.set(callbackID, listener);
+    this.#registering++;
+    let callbackID: number;
+    try {
+      ({ callbackID } = await this.#call(
+        "connectDomainEventCallbackRegisterAny",
+        { eventID, dom },
+        undefined,
+        (ret) => {
+          // Registered as the reply is read, so that events right behind it are not lost.
+          const id = (ret as { callbackID: number }).callbackID;
+          this.#eventCallbacks.set(id, listener);
+          const early = this.#earlyEvents.filter((e) => e.id === id);
+          this.#earlyEvents = this.#earlyEvents.filter((e) => e.id !== id);
+          for (const e of early) listener(e.event);
+        },
+      ) as { callbackID: number });
+    } finally {
+      if (--this.#registering === 0) this.#earlyEvents = [];
+    }
     this.#updateRef();
     return {
       callbackID,
@@ -597,6 +621,7 @@ export class RemoteClient implements Driver {
             call.reject(rpcError("Unable to decode message payload"));
             return;
           }
+          call.onReply?.(value);
           call.resolve(value);
         } else {
           call.reject(decodeRemoteError(payload));
@@ -627,7 +652,12 @@ export class RemoteClient implements Driver {
     }
     for (const l of this.#eventListeners.get(proc) ?? []) l(msg);
     const id = (msg as { callbackID?: unknown })?.callbackID;
-    if (typeof id === "number") this.#eventCallbacks.get(id)?.({ proc, msg });
+    if (typeof id !== "number") return;
+    const callback = this.#eventCallbacks.get(id);
+    if (callback) callback({ proc, msg });
+    else if (this.#registering > 0 && this.#earlyEvents.length < 1024) {
+      this.#earlyEvents.push({ id, event: { proc, msg } });
+    }
   }
 
   /** Keep the process alive only while something waits on the daemon. */
