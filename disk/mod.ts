@@ -31,3 +31,18 @@ export {
   type SnapshotInfo,
 } from "./ops/info.ts";
 export { imageMap, type MapEntry, type MapOptions, type MapResult } from "./ops/map.ts";
+export {
+  type CheckOptions,
+  type CheckResult,
+  imageCheck,
+  type Qcow2CheckResult,
+  type RepairMode,
+} from "./ops/check.ts";
+export { CheckFailed, checkQcow2 } from "./qcow2/check.ts";
+export {
+  createImage,
+  type CreateOptions,
+  type CreateResult,
+  formattingLine,
+  type Preallocation,
+} from "./ops/create.ts";

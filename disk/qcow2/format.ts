@@ -237,7 +237,8 @@ export function serializeHeader(h: Qcow2Header): Uint8Array {
     parts.push(ext(EXT_BACKING_FORMAT, enc.encode(h.backingFormat)));
   }
   if (h.dataFile !== undefined) parts.push(ext(EXT_DATA_FILE, enc.encode(h.dataFile)));
-  if (h.version === 3) {
+  // qemu leaves the feature-name table out of headers in clusters smaller than 8 KiB.
+  if (h.version === 3 && clusterSize >= 8192) {
     const table = new Uint8Array(48 * FEATURE_NAMES.length);
     FEATURE_NAMES.forEach(([type, bit, name], i) => {
       table[i * 48] = type;

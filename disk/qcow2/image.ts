@@ -649,6 +649,33 @@ export class Qcow2Image implements BlockDevice {
     }
   }
 
+  /**
+   * Allocates up to `max` contiguous clusters at the first free cluster (so that no gap is
+   * left behind); returns where the run starts and how many clusters it has.
+   */
+  allocRun(max: number): { host: number; count: number } {
+    for (;;) {
+      let c = this.#allocHint;
+      while (this.#freed.has(c) || this.getRefcountSync(c) !== 0) c++;
+      const r = Math.floor(c / this.refblockEntries);
+      if (r >= this.reftable.length || !this.reftable[r]) {
+        this.#createRefblock(r);
+        continue;
+      }
+      let count = 1;
+      while (count < max) {
+        const n = c + count;
+        const rn = Math.floor(n / this.refblockEntries);
+        if (rn >= this.reftable.length || !this.reftable[rn]) break;
+        if (this.#freed.has(n) || this.getRefcountSync(n) !== 0) break;
+        count++;
+      }
+      for (let i = c; i < c + count; i++) this.setRefcountSync(i, 1);
+      if (c === this.#allocHint) this.#allocHint = c + count;
+      return { host: c * this.clusterSize, count };
+    }
+  }
+
   /** Drops one reference to whatever an L2 entry points at. */
   #release(m: ClusterMapping): void {
     if (m.kind === "compressed") this.updateRefcounts(m.coffset!, m.csize!, -1);
@@ -731,6 +758,8 @@ export class Qcow2Image implements BlockDevice {
         if (m2.kind === "data" && t.view.getUint32(j * 8) & COPIED_HI) break;
         k++;
       }
+      const { host, count } = this.allocRun(k);
+      k = count;
       const n = Math.min(k * cs - inOff, buf.length - pos);
       let data: Uint8Array;
       if (inOff === 0 && n === k * cs) data = buf.subarray(pos, pos + n);
@@ -746,7 +775,6 @@ export class Qcow2Image implements BlockDevice {
       }
       const olds: ClusterMapping[] = [];
       for (let j = 0; j < k; j++) olds.push(this.decodeEntry(t, idx + j, 0));
-      const host = this.allocClusters(k);
       await this.file.write(host, data);
       for (let j = 0; j < k; j++) {
         setEntry(t.view, (idx + j) * 8, host + j * cs, true);
@@ -1088,6 +1116,30 @@ export class Qcow2Image implements BlockDevice {
     await this.#fixCopiedFlags();
     this.#l1Dirty = true;
     await this.flush();
+  }
+
+  /**
+   * Gives every guest cluster an L2 entry and a host cluster (qemu's preallocation=metadata):
+   * each L2 table followed by the data clusters it maps. Returns the host ranges of the data.
+   */
+  async preallocate(): Promise<Array<[number, number]>> {
+    this.#checkWritable(0, 0);
+    const cs = this.clusterSize;
+    const total = Math.ceil(this.header.size / cs);
+    const ranges: Array<[number, number]> = [];
+    for (let ci = 0; ci < total;) {
+      const t = await this.#writableL2(ci);
+      const idx = ci % this.l2Entries;
+      const { host, count: k } = this.allocRun(Math.min(this.l2Entries - idx, total - ci));
+      for (let j = 0; j < k; j++) setEntry(t.view, (idx + j) * 8, host + j * cs, true);
+      t.dirty = true;
+      ranges.push([host, k * cs]);
+      ci += k;
+    }
+    this.flushSync();
+    const end = ranges.reduce((m, [h, n]) => Math.max(m, h + n), 0);
+    if (end > this.file.size) this.file.truncateSync(end);
+    return ranges;
   }
 
   // ---- resizing ---------------------------------------------------------------------------

@@ -1,0 +1,159 @@
+import { assert, assertEquals } from "../test/assert.ts";
+import { qemuImg, qemuIo, run, tempDir } from "./_test_util.ts";
+import { imageCheck } from "./ops/check.ts";
+import { createImage, type CreateOptions } from "./ops/create.ts";
+import { openImage } from "./open.ts";
+
+const CASES: Array<[string, CreateOptions, string[]]> = [
+  ["v3", { format: "qcow2", size: 10 << 20 }, ["-f", "qcow2"]],
+  ["v2", { format: "qcow2", size: 10 << 20, compat: "0.10" }, ["-f", "qcow2", "-o", "compat=0.10"]],
+  ["raw", { format: "raw", size: 5 << 20 }, ["-f", "raw"]],
+  ["prealloc", {
+    format: "qcow2",
+    size: 3 << 20,
+    clusterSize: 4096,
+    lazyRefcounts: true,
+    refcountBits: 8,
+    preallocation: "metadata",
+  }, [
+    "-f",
+    "qcow2",
+    "-o",
+    "cluster_size=4096,lazy_refcounts=on,refcount_bits=8,preallocation=metadata",
+  ]],
+  ["tiny", { format: "qcow2", size: 10 << 20, clusterSize: 512, refcountBits: 1 }, [
+    "-f",
+    "qcow2",
+    "-o",
+    "cluster_size=512,refcount_bits=1",
+  ]],
+  ["wide", { format: "qcow2", size: 10 << 20, refcountBits: 64 }, [
+    "-f",
+    "qcow2",
+    "-o",
+    "refcount_bits=64",
+  ]],
+  ["huge", { format: "qcow2", size: 2 ** 50 }, ["-f", "qcow2"]],
+];
+
+Deno.test("create writes byte-identical images and the same Formatting line as qemu-img", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    for (const [name, opts, args] of CASES) {
+      const size = String(opts.size);
+      const expLine = await qemuImg(["create", ...args, `q-${name}`, size], dir);
+      const r = await createImage(`${dir}/m-${name}`, opts);
+      assertEquals(r.formatting.replace(`${dir}/m-`, "q-") + "\n", expLine, name);
+      const a = await Deno.readFile(`${dir}/m-${name}`),
+        b = await Deno.readFile(`${dir}/q-${name}`);
+      assert(a.length === b.length && a.every((x, i) => x === b[i]), `${name}: images differ`);
+    }
+    await qemuImg(["create", "-f", "qcow2", "base.qcow2", "4M"], dir);
+    const exp = await qemuImg(
+      ["create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "q-ov"],
+      dir,
+    );
+    const r = await createImage(`${dir}/m-ov`, {
+      format: "qcow2",
+      backingFile: "base.qcow2",
+      backingFormat: "qcow2",
+    });
+    assertEquals(r.formatting.replace(`${dir}/m-`, "q-") + "\n", exp);
+    assertEquals(await Deno.readFile(`${dir}/m-ov`), await Deno.readFile(`${dir}/q-ov`));
+  } finally {
+    await cleanup();
+  }
+});
+
+/** A tiny deterministic PRNG for reproducible write patterns. */
+function rng(seed: number) {
+  return () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+Deno.test("qcow2 writes (partial, spanning, over a backing file) pass qemu-img check and compare", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const size = 4 << 20;
+    await qemuImg(["create", "-f", "qcow2", "-o", "cluster_size=4096", "base.qcow2", "4M"], dir);
+    await qemuIo(`${dir}/base.qcow2`, ["write -P 0x11 0 1M", "write -P 0x22 3M 4k"]);
+    const ref = new Uint8Array(size);
+    ref.fill(0x11, 0, 1 << 20);
+    ref.fill(0x22, 3 << 20, (3 << 20) + 4096);
+    for (const [name, refcountBits] of [["a", 16], ["b", 1], ["c", 64]] as const) {
+      const expect = ref.slice();
+      await createImage(`${dir}/${name}.qcow2`, {
+        format: "qcow2",
+        backingFile: "base.qcow2",
+        backingFormat: "qcow2",
+        clusterSize: 4096,
+        refcountBits,
+      });
+      const img = await openImage(`${dir}/${name}.qcow2`);
+      const rand = rng(42);
+      for (let i = 0; i < 200; i++) {
+        const off = Math.floor(rand() * (size - 1));
+        const len = Math.min(size - off, 1 + Math.floor(rand() * 20000));
+        const data = new Uint8Array(len).fill(1 + (i % 250));
+        await img.write(off, data);
+        expect.set(data, off);
+      }
+      await img.writeZeroes(8192, 8192);
+      expect.fill(0, 8192, 16384);
+      const back = new Uint8Array(size);
+      await img.read(0, back);
+      await img.close();
+      assert(back.every((x, i) => x === expect[i]), `${name}: read back differs`);
+      await Deno.writeFile(`${dir}/${name}.raw`, expect);
+      const chk = await run("qemu-img", ["check", `${dir}/${name}.qcow2`]);
+      assertEquals(chk.code, 0, chk.stdout + chk.stderr);
+      const cmp = await run("qemu-img", ["compare", `${dir}/${name}.qcow2`, `${dir}/${name}.raw`]);
+      assertEquals(cmp.stdout, "Images are identical.\n");
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("check reports and repairs like qemu-img check", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await qemuImg(["create", "-f", "qcow2", "k.qcow2", "10M"], dir);
+    await qemuIo(`${dir}/k.qcow2`, ["write -P 1 0 192k"]);
+    // Cluster 5 (data) gets refcount 2: one leak. Cluster 6 gets 0: one corruption.
+    const f = await Deno.open(`${dir}/k.qcow2`, { read: true, write: true });
+    await f.seek(0x20000 + 10, Deno.SeekMode.Start);
+    await f.write(new Uint8Array([0, 2, 0, 0]));
+    f.close();
+    for (const [file, repair] of [["k.qcow2", "none"], ["kl.qcow2", "leaks"]] as const) {
+      if (file === "kl.qcow2") {
+        await Deno.copyFile(`${dir}/k.qcow2`, `${dir}/kl.qcow2`);
+        const g = await Deno.open(`${dir}/kl.qcow2`, { read: true, write: true });
+        await g.seek(0x20000 + 12, Deno.SeekMode.Start);
+        await g.write(new Uint8Array([0, 1]));
+        g.close();
+        await Deno.copyFile(`${dir}/kl.qcow2`, `${dir}/kq.qcow2`);
+      }
+      const args = repair === "none" ? [] : ["-r", repair];
+      const target = file === "kl.qcow2" ? "kq.qcow2" : file;
+      const exp = await run("qemu-img", ["check", ...args, "--output=json", target], dir);
+      const cwd = Deno.cwd();
+      Deno.chdir(dir);
+      try {
+        const r = await imageCheck(file, { repair });
+        assertEquals(r.jsonText.replace('"kl.qcow2"', '"kq.qcow2"') + "\n", exp.stdout);
+        assertEquals(r.stderr, exp.stderr);
+        assertEquals(r.exitCode, exp.code);
+      } finally {
+        Deno.chdir(cwd);
+      }
+      const human = await run("qemu-img", ["check", target], dir);
+      const again = await imageCheck(`${dir}/${file}`);
+      assertEquals(again.text, human.stdout);
+    }
+  } finally {
+    await cleanup();
+  }
+});

@@ -1,0 +1,244 @@
+// qcow2 consistency check and repair, following qemu's rules and messages: every cluster's
+// stored refcount is compared with the references the metadata actually makes.
+
+import { DiskError } from "../errors.ts";
+import type { Qcow2Image } from "./image.ts";
+
+/** Counters of one check pass, named as qemu's BdrvCheckResult. */
+export interface Qcow2CheckResult {
+  corruptions: number;
+  leaks: number;
+  checkErrors: number;
+  corruptionsFixed: number;
+  leaksFixed: number;
+  imageEndOffset: number;
+  totalClusters: number;
+  allocatedClusters: number;
+  fragmentedClusters: number;
+  compressedClusters: number;
+  /** Lines qemu prints on stderr while checking ("Leaked cluster 5 refcount=1 reference=0"). */
+  messages: string[];
+}
+
+/** Which inconsistencies to repair. */
+export type RepairMode = "none" | "leaks" | "all";
+
+/** The check could not complete; `messages` were printed before qemu-img gave up. */
+export class CheckFailed extends DiskError {
+  /** Lines printed on stderr before the failure. */
+  readonly messages: string[];
+  /** Builds the error qemu-img reports as "Check failed: Input/output error". */
+  constructor(messages: string[]) {
+    super("corrupt", "Check failed: Input/output error");
+    this.messages = messages;
+  }
+}
+
+const MAX_CHECK_CLUSTERS = 1 << 28;
+
+/** Runs one check pass over an open image, repairing refcounts as `repair` allows. */
+export async function checkQcow2(
+  img: Qcow2Image,
+  repair: RepairMode = "none",
+): Promise<Qcow2CheckResult> {
+  const cs = img.clusterSize;
+  const res: Qcow2CheckResult = {
+    corruptions: 0,
+    leaks: 0,
+    checkErrors: 0,
+    corruptionsFixed: 0,
+    leaksFixed: 0,
+    imageEndOffset: 0,
+    totalClusters: Math.ceil(img.size / cs),
+    allocatedClusters: 0,
+    fragmentedClusters: 0,
+    compressedClusters: 0,
+    messages: [],
+  };
+  const fileLen = img.file.size;
+  const nbClusters = Math.ceil(fileLen / cs);
+  if (nbClusters > MAX_CHECK_CLUSTERS) {
+    throw new DiskError("corrupt", "Image file too large to check");
+  }
+  let refs = new Uint32Array(Math.max(nbClusters, 1));
+  const inc = (off: number, size: number) => {
+    if (size <= 0) return;
+    if (off + size - fileLen >= cs) {
+      res.messages.push(
+        `ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x${
+          off.toString(16)
+        } size 0x${size.toString(16)}`,
+      );
+      res.corruptions++;
+      return;
+    }
+    const first = Math.floor(off / cs), last = Math.floor((off + size - 1) / cs);
+    if (last >= refs.length) {
+      const bigger = new Uint32Array(last + 1);
+      bigger.set(refs);
+      refs = bigger;
+    }
+    for (let c = first; c <= last; c++) refs[c]++;
+  };
+
+  inc(0, cs);
+  const walk = async (l1off: number, l1size: number, active: boolean) => {
+    inc(l1off, l1size * 8);
+    const l1 = active ? img.l1View : await img.readL1(l1off, l1size);
+    for (let i = 0; i < l1size; i++) {
+      const hi = l1.getUint32(i * 8), lo = l1.getUint32(i * 8 + 4);
+      const l2off = (hi & 0x00ffffff) * 0x100000000 + ((lo & 0xfffffe00) >>> 0);
+      if (!l2off) continue;
+      inc(l2off, cs);
+      if (l2off % cs) {
+        res.messages.push(
+          `ERROR l2_offset=${l2off.toString(16)}: Table is not cluster aligned; L1 entry corrupted`,
+        );
+        res.corruptions++;
+        continue;
+      }
+      if (l2off + cs > fileLen) continue;
+      const t = await img.loadL2(l2off);
+      let nextContiguous = 0;
+      for (let j = 0; j < img.l2Entries; j++) {
+        const b = j * img.l2EntrySize;
+        const ehi = t.view.getUint32(b);
+        if (ehi & 0x40000000) {
+          if (ehi & 0x80000000) {
+            res.messages.push(
+              `ERROR: coffset=0x${
+                img.decodeCompressed(t.view, b).coffset.toString(16)
+              }: copied flag must never be set for compressed clusters`,
+            );
+            res.corruptions++;
+          }
+          const { coffset, csize } = img.decodeCompressed(t.view, b);
+          inc(coffset, csize);
+          res.allocatedClusters += active ? 1 : 0;
+          res.compressedClusters += active ? 1 : 0;
+          res.fragmentedClusters += active ? 1 : 0;
+          continue;
+        }
+        const host = (ehi & 0x00ffffff) * 0x100000000 +
+          ((t.view.getUint32(b + 4) & 0xfffffe00) >>> 0);
+        if (!host) continue;
+        if (host % cs) {
+          res.messages.push(
+            `ERROR offset=${
+              host.toString(16)
+            }: Data cluster is not properly aligned; L2 entry corrupted.`,
+          );
+          res.corruptions++;
+        }
+        if (active) {
+          res.allocatedClusters++;
+          if (nextContiguous && host !== nextContiguous) res.fragmentedClusters++;
+          nextContiguous = host + cs;
+        }
+        inc(host, cs);
+      }
+    }
+  };
+  await walk(img.header.l1TableOffset, img.header.l1Size, true);
+  for (const s of img.snapshots) await walk(s.l1TableOffset, s.l1Size, false);
+  inc(img.header.snapshotsOffset, img.snapshotsSize);
+  inc(img.header.refcountTableOffset, img.header.refcountTableClusters * cs);
+  img.reftable.forEach((off, i) => {
+    if (!off) return;
+    if (off % cs) {
+      res.messages.push(
+        `ERROR refcount block ${i} is not cluster aligned; refcount table entry corrupted`,
+      );
+      res.corruptions++;
+      return;
+    }
+    if (off >= fileLen) {
+      res.messages.push(`ERROR refcount block ${i} is outside image`);
+      res.corruptions++;
+      return;
+    }
+    inc(off, cs);
+  });
+
+  // Compare stored refcounts with the references found.
+  const upto = Math.max(nbClusters, refs.length, img.reftable.length ? 0 : 0);
+  let highest = 0;
+  const fixLeaks = repair !== "none", fixErrors = repair === "all";
+  for (let c = 0; c < upto; c++) {
+    let stored: number;
+    try {
+      stored = img.getRefcountSync(c);
+    } catch {
+      res.messages.push(`Can't get refcount for cluster ${c}: Input/output error`);
+      res.checkErrors++;
+      continue;
+    }
+    const found = c < refs.length ? refs[c] : 0;
+    if (stored > 0 || found > 0) highest = c;
+    if (stored === found) continue;
+    const leak = stored > found;
+    res.messages.push(
+      `${leak ? "Leaked" : "ERROR"} cluster ${c} refcount=${stored} reference=${found}`,
+    );
+    if (!leak && fixLeaks && !fixErrors) {
+      res.messages.push("ERROR need to rebuild refcount structures");
+      throw new CheckFailed(res.messages);
+    }
+    const fix = leak ? fixLeaks : fixErrors;
+    if (fix) {
+      res.messages.push(`Repairing cluster ${c} refcount=${stored} reference=${found}`);
+      img.setRefcountSync(c, found);
+      if (leak) res.leaksFixed++;
+      else res.corruptionsFixed++;
+    } else if (leak) res.leaks++;
+    else res.corruptions++;
+  }
+
+  // COPIED flags of the active tables must say whether the refcount is exactly one.
+  for (let i = 0; i < img.header.l1Size; i++) {
+    const hi = img.l1View.getUint32(i * 8), lo = img.l1View.getUint32(i * 8 + 4);
+    const l2off = (hi & 0x00ffffff) * 0x100000000 + ((lo & 0xfffffe00) >>> 0);
+    if (!l2off || l2off % cs || l2off + cs > fileLen) continue;
+    const rc = img.getRefcountSync(l2off / cs);
+    if ((rc === 1) !== ((hi & 0x80000000) !== 0)) {
+      const entry = (hi >>> 0).toString(16) + (lo >>> 0).toString(16).padStart(8, "0");
+      res.messages.push(
+        `${fixErrors ? "Repairing" : "ERROR"} OFLAG_COPIED L2 cluster: l1_index=${i} l1_entry=${
+          entry.replace(/^0+(?=.)/, "")
+        } refcount=${rc}`,
+      );
+      if (fixErrors) {
+        img.l1View.setUint32(i * 8, rc === 1 ? (hi | 0x80000000) >>> 0 : hi & 0x7fffffff);
+        await img.file.write(img.header.l1TableOffset + i * 8, img.l1.subarray(i * 8, i * 8 + 8));
+        res.corruptionsFixed++;
+      } else res.corruptions++;
+    }
+    const t = await img.loadL2(l2off);
+    let dirty = false;
+    for (let j = 0; j < img.l2Entries; j++) {
+      const b = j * img.l2EntrySize;
+      const ehi = t.view.getUint32(b), elo = t.view.getUint32(b + 4);
+      if (ehi & 0x40000000) continue;
+      const host = (ehi & 0x00ffffff) * 0x100000000 + ((elo & 0xfffffe00) >>> 0);
+      if (!host || host % cs) continue;
+      const drc = img.getRefcountSync(host / cs);
+      if ((drc === 1) !== ((ehi & 0x80000000) !== 0)) {
+        const entry = (ehi >>> 0).toString(16) + (elo >>> 0).toString(16).padStart(8, "0");
+        res.messages.push(
+          `${fixErrors ? "Repairing" : "ERROR"} OFLAG_COPIED data cluster: l2_entry=${
+            entry.replace(/^0+(?=.)/, "")
+          } refcount=${drc}`,
+        );
+        if (fixErrors) {
+          t.view.setUint32(b, drc === 1 ? (ehi | 0x80000000) >>> 0 : ehi & 0x7fffffff);
+          dirty = true;
+          res.corruptionsFixed++;
+        } else res.corruptions++;
+      }
+    }
+    if (dirty) await img.file.write(l2off, t.buf);
+  }
+  if (res.leaksFixed || res.corruptionsFixed) await img.flush();
+  res.imageEndOffset = (highest + 1) * cs;
+  return res;
+}
