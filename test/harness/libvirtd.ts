@@ -66,13 +66,10 @@ function killPidFile(path: string, signal: Deno.Signal): number | null {
   }
 }
 
+// A killed process whose parent is gone stays a zombie until init reaps it: that is dead.
 function alive(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
-  }
+  const status = readText(`/proc/${pid}/status`);
+  return status !== "" && !/^State:\s+Z/m.test(status);
 }
 
 async function waitGone(pids: number[], ms: number): Promise<void> {
@@ -134,7 +131,8 @@ export async function startPrivateLibvirtd(
     `D="${dir}"`,
     ...mounts,
     "mkdir -p /var/log/libvirt/qemu",
-    `virtlogd -d -p "$D/virtlogd.pid"`,
+    // virtlogd is a child of the shell that becomes libvirtd, and dies with it.
+    `setpriv --pdeathsig SIGKILL virtlogd -p "$D/virtlogd.pid" &`,
     `exec libvirtd -f "$D/libvirtd.conf" -p "$D/libvirtd.pid"${tcpPort ? " --listen" : ""}`,
   ].join("\n");
   const child = new Deno.Command("unshare", {

@@ -741,8 +741,10 @@ export class RemoteStream {
       } catch {
         this.fail(rpcError("Unable to decode message payload"));
       }
+    } else if (header.status === MessageStatus.CONTINUE && payload.length === 0) {
+      // libvirtd marks the end of a read stream's data with an empty CONTINUE packet.
+      this.#eof = true;
     } else if (header.status === MessageStatus.CONTINUE) {
-      if (payload.length === 0) return;
       this.#queue.push(payload);
       this.#buffered += payload.length;
     } else if (header.status === MessageStatus.OK) {
