@@ -102,7 +102,8 @@ export function chooseUnixSocket(
   if (!["auto", "legacy", "direct"].includes(mode)) {
     throw invalidArg(`Unknown remote mode '${mode}'`);
   }
-  const user = env.euid > 0 && (uri.path === "/session" || uri.transport !== "");
+  const user = env.euid > 0 &&
+    (uri.path === "/session" || (uri.driver === "test" && uri.transport !== ""));
   const sock = (prefix: string) =>
     user
       ? `${userRuntimeDir(env)}/${prefix}-sock`
@@ -147,7 +148,8 @@ export function remoteTarget(
     if (uri.driver === "remote") {
       name = "";
     } else {
-      name = `${uri.driver}://${uri.path}${passed.length ? `?${passed.join("&")}` : ""}`;
+      const path = uri.path.split("/").map(escapeParam).join("/");
+      name = `${uri.driver}://${path}${passed.length ? `?${passed.join("&")}` : ""}`;
     }
   }
   const target: RemoteTarget = { transport, name, remoteParams };
