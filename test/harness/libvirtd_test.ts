@@ -65,6 +65,7 @@ Deno.test("private libvirtd: virsh and the remote client over unix and tcp", asy
         assert(net.code === 43);
         const { uri } = await c.call("connectGetUri", undefined);
         assert(uri === "test:///default");
+        assert(await c.isSecure() && !c.encrypted && c.local);
       } finally {
         await c.close();
       }
@@ -136,7 +137,7 @@ Deno.test("private libvirtd: virsh and the remote client over unix and tcp", asy
         const { dom } = await c.call("domainLookupByName", { name: "test" });
         const st = await c.call("domainGetState", { dom, flags: 0 });
         assert(st.state === 1);
-        assert(!c.encrypted);
+        assert(!c.encrypted && !(await c.isSecure()));
       } finally {
         await c.close();
       }

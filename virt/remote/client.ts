@@ -67,6 +67,14 @@ export interface HandshakeOptions {
   keepalive?: KeepaliveOptions;
 }
 
+/** What the client knows of its transport. */
+export interface ClientOptions {
+  /** The transport encrypts (TLS, SSH). */
+  encrypted?: boolean;
+  /** The transport is a local UNIX socket. */
+  local?: boolean;
+}
+
 /** One decoded event message. */
 export interface RemoteEvent {
   proc: ProcName;
@@ -158,8 +166,10 @@ export function decodeRemoteError(payload: Uint8Array): VirtError {
  */
 export class RemoteClient implements Driver {
   readonly kind = "remote" as const;
-  /** Whether the transport encrypts (TLS, SSH); unix and tcp do not. */
+  /** Whether the transport encrypts (TLS, SSH); unix and tcp do not (virConnectIsEncrypted). */
   readonly encrypted: boolean;
+  /** Whether the transport is a local UNIX socket, which libvirt counts as secure. */
+  readonly local: boolean;
 
   #transport: Transport;
   #serial = 0;
@@ -182,9 +192,10 @@ export class RemoteClient implements Driver {
   #readerDone: Promise<void>;
 
   /** Wrap a connected transport; use {@link RemoteClient.open} to also authenticate and open. */
-  constructor(transport: Transport, options: { encrypted?: boolean } = {}) {
+  constructor(transport: Transport, options: ClientOptions = {}) {
     this.#transport = transport;
     this.encrypted = options.encrypted ?? false;
+    this.local = options.local ?? false;
     this.#readerDone = this.#readLoop();
   }
 
@@ -192,7 +203,7 @@ export class RemoteClient implements Driver {
   static async open(
     transport: Transport,
     options: HandshakeOptions,
-    clientOptions: { encrypted?: boolean } = {},
+    clientOptions: ClientOptions = {},
   ): Promise<RemoteClient> {
     const client = new RemoteClient(transport, clientOptions);
     try {
@@ -463,18 +474,34 @@ export class RemoteClient implements Driver {
     this.#send(packet).catch(() => {});
   }
 
-  /** Send CONNECT_CLOSE and close the transport. Safe to call more than once. */
-  async close(): Promise<void> {
+  /**
+   * virConnectIsSecure: the daemon's view, and a transport that is encrypted or local, as
+   * libvirt's remote driver decides.
+   */
+  async isSecure(): Promise<boolean> {
+    const { secure } = await this.call("connectIsSecure", undefined);
+    return secure === 1 && (this.encrypted || this.local);
+  }
+
+  /**
+   * Send CONNECT_CLOSE, wait for its reply (at most `timeoutMs`, so that a hung daemon cannot
+   * hang the caller) and close the transport. Safe to call more than once.
+   */
+  async close(timeoutMs = 5000): Promise<void> {
     if (this.#closing) {
       await this.#readerDone;
       return;
     }
     this.#closing = true;
     if (!this.closed) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs));
       try {
-        await this.call("connectClose", undefined);
+        await Promise.race([this.call("connectClose", undefined), expired]);
       } catch {
         // the daemon went away first; nothing left to release
+      } finally {
+        clearTimeout(timer);
       }
     }
     this.#shutdown(null);

@@ -233,6 +233,17 @@ Deno.test("connection loss mid-call rejects every pending call, later calls fail
   await daemon.stop();
 });
 
+Deno.test("close() does not hang on a daemon that never answers", async () => {
+  const daemon = await fakeDaemon(async (peer) => {
+    while (await peer.recv());
+  });
+  const client = new RemoteClient(await connectUnix(daemon.path));
+  const started = Date.now();
+  await client.close(100);
+  assert(Date.now() - started < 1000 && client.closed);
+  await daemon.stop();
+});
+
 Deno.test("garbage from the daemon ends the connection with an RPC error", async () => {
   const daemon = await fakeDaemon(async (peer) => {
     await peer.recv();

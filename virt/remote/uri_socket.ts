@@ -239,5 +239,5 @@ export async function openRemote(uri: string, opts: OpenRemoteOptions): Promise<
     auth: target.auth,
     sasl: opts.sasl,
     keepalive,
-  }, { encrypted });
+  }, { encrypted, local: target.transport === "unix" });
 }
