@@ -46,3 +46,16 @@ export {
   formattingLine,
   type Preallocation,
 } from "./ops/create.ts";
+export {
+  compareDevices,
+  type CompareOptions,
+  type CompareResult,
+  imageCompare,
+} from "./ops/compare.ts";
+export {
+  convertDevices,
+  convertImage,
+  type ConvertOptions,
+  type ConvertResult,
+} from "./ops/convert.ts";
+export { mapDevice, renderMap, statusAbove } from "./ops/map.ts";

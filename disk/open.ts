@@ -2,7 +2,7 @@
 
 import type { BlockDevice } from "./block.ts";
 import { DiskError } from "./errors.ts";
-import { FileDevice } from "./file.ts";
+import { FileDevice, type FileOpenOptions } from "./file.ts";
 import { probeBytes } from "./probe.ts";
 import { Qcow2Image } from "./qcow2/image.ts";
 import { RawImage } from "./raw.ts";
@@ -17,6 +17,8 @@ export interface OpenImageOptions {
   backing?: boolean;
   /** Longest backing chain accepted (default 64). */
   maxDepth?: number;
+  /** Never fdatasync the top image's file (see {@link FileOpenOptions.noFlush}). */
+  noFlush?: boolean;
 }
 
 /** qemu's path_combine: a relative backing name is relative to the overlay's directory. */
@@ -70,7 +72,7 @@ async function openChain(
     throw new DiskError("corrupt", `Backing file '${path}' creates a loop in the backing chain`);
   }
   seen.add(key);
-  const file = FileDevice.open(path, { readOnly: opts.readOnly });
+  const file = FileDevice.open(path, { readOnly: opts.readOnly, noFlush: opts.noFlush });
   try {
     let format = opts.format;
     if (!format) {
