@@ -15,7 +15,9 @@ export const connect = defineCommand({
     readonly: opt.bool("read-only connection"),
   },
   async handler(ctx, opts) {
-    await ctx.connect(opts.name, { readonly: opts.readonly });
+    // Reconnecting to the same URI keeps a read-only connection read-only, as virsh does.
+    const readonly = opts.readonly || (opts.name === undefined && ctx.readonly);
+    await ctx.connect(opts.name, { readonly });
     const r = new Result();
     r.data = { uri: ctx.uri, readonly: ctx.readonly };
     return r;

@@ -8,7 +8,7 @@ import { Result } from "../shell/result.ts";
 /** `plugin-list`. */
 export const pluginList = defineCommand({
   name: "plugin-list",
-  group: "virsh",
+  group: "plugin",
   summary: "list loaded plugins",
   description: "Lists the plugins whose commands this shell knows, with where they came from.",
   noConnect: true,
@@ -35,7 +35,7 @@ export const pluginList = defineCommand({
 /** `plugin-load PATH`. */
 export const pluginLoad = defineCommand({
   name: "plugin-load",
-  group: "virsh",
+  group: "plugin",
   summary: "load a command plugin",
   description:
     "Loads a plugin module (a file, or a folder of plugin files) and adds its commands to the shell.",

@@ -112,6 +112,7 @@ export const echo = defineCommand({
     xml: opt.bool("escape for XML use"),
     split: opt.bool("split each argument on ','; ',,' is an escape sequence"),
     err: opt.bool("output to stderr"),
+    str: opt.alias("string"),
     string: opt.argv("arguments to echo"),
   },
   handler(_ctx, opts) {

@@ -19,6 +19,7 @@ export const VIRSH_GROUPS: [string, string][] = [
   ["pool", "Storage Pool"],
   ["volume", "Storage Volume"],
   ["virsh", "Virsh itself"],
+  ["plugin", "Plugins"],
 ];
 
 /** Commands and the plugins that declared them. */

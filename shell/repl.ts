@@ -37,6 +37,7 @@ function saveHistory(path: string | undefined, history: string[]): void {
 
 /** Run the interactive loop until quit/exit or end of input. */
 export async function runRepl(shell: Shell): Promise<void> {
+  shell.output.flush();
   const path = historyPath();
   const rl = readline.createInterface(
     {
@@ -72,6 +73,7 @@ export async function runRepl(shell: Shell): Promise<void> {
     const line = await ask(promptFor(shell));
     if (line === null) break;
     if (line.trim() !== "") await shell.runLine(line);
+    shell.output.flush();
   }
   const history = (rl as unknown as { history: string[] }).history ?? [];
   saveHistory(path, history);

@@ -205,13 +205,14 @@ export class Shell implements ShellContext {
     for (const inv of invocations) {
       const start = this.timing ? performance.now() : 0;
       ok = await this.#runOne(inv);
+      // virsh leaves its loop on quit/exit before the timing line or the blank line.
+      if (this.#exit) break;
       if (this.timing) {
         const ms = performance.now() - start;
         this.output.stdout(`\n(Time: ${ms.toFixed(3)} ms)\n\n`);
       } else if (!this.quiet && !inv.json && !this.json) {
         this.output.stdout("\n");
       }
-      if (this.#exit) break;
     }
     this.output.flush();
     return ok;

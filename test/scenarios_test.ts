@@ -47,6 +47,9 @@ for (const scenario of scenarios) {
               ? ["virsh"]
               : [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
             const raw = await runProgram(cmd, scenario, uri, cwd);
+            // Each side runs in its own temporary directory: name it the same way in both.
+            raw.stdout = raw.stdout.replaceAll(cwd, "$CWD");
+            raw.stderr = raw.stderr.replaceAll(cwd, "$CWD");
             results.push(normalize(raw, scenario.masks, program));
           } finally {
             await Deno.remove(cwd, { recursive: true });

@@ -6,7 +6,6 @@ help nosuch
 help virsh
 nosuch
   echo leading spaces
-echo	tab
 cd
 pwd
 cd /nonexistent-dir
