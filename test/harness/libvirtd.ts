@@ -28,6 +28,12 @@ export interface PrivateLibvirtdOptions {
   tcp?: boolean;
   /** How long to wait for the socket, in milliseconds (default 20000). */
   timeoutMs?: number;
+  /**
+   * Directory shared by private daemons as /var/cache/libvirt, so that QEMU's capabilities
+   * are probed once (≈ 5 s) rather than at each daemon's first guest. `false` gives this
+   * daemon an empty cache of its own. Default: `vsh-libvirtd-cache` in the temp directory.
+   */
+  cacheDir?: string | false;
 }
 
 // Directories whose content a daemon owns; each gets a private, empty copy.
@@ -123,8 +129,11 @@ export async function startPrivateLibvirtd(
 
   // Bind mounts of directories inside `dir` (rather than tmpfs) keep the daemon's state visible
   // from outside its namespace, so stop() can find guest pid files.
+  const tmp = Deno.env.get("TMPDIR") || "/tmp";
+  const cacheDir = options.cacheDir === undefined ? `${tmp}/vsh-libvirtd-cache` : options.cacheDir;
   const mounts = PRIVATE_DIRS.map((p, i) => {
-    return `mkdir -p "${p}" "$D/m${i}" && mount --bind "$D/m${i}" "${p}"`;
+    const source = p === "/var/cache/libvirt" && cacheDir ? cacheDir : `$D/m${i}`;
+    return `mkdir -p "${p}" "${source}" && mount --bind "${source}" "${p}"`;
   });
   const script = [
     "set -e",

@@ -254,3 +254,28 @@ Deno.test("private libvirtd: virsh and the remote client over unix and tcp", asy
   for (const pid of after) assert(before.has(pid), `libvirtd ${pid} left running`);
   assert(!(await Deno.stat(d.dir).then(() => true, () => false)), "directory removed");
 });
+
+Deno.test("private libvirtd: stop() also ends the QEMU guests it started", async () => {
+  const d = await startPrivateLibvirtd();
+  let qemuPid = 0;
+  try {
+    const c = await openRemote(d.uri("qemu:///system"), { readonly: false });
+    try {
+      const { dom } = await c.call("domainCreateXml", {
+        xml_desc: "<domain type='qemu'><name>g1</name><memory unit='MiB'>64</memory>" +
+          "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>",
+        flags: 0,
+      });
+      const info = await c.call("domainGetInfo", { dom });
+      assert(info.state === 1 && info.maxMem === 65536n, d.log());
+      qemuPid = Number(await Deno.readTextFile(`${d.dir}/m0/qemu/g1.pid`));
+      assert(qemuPid > 0);
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await d.stop();
+  }
+  const status = await Deno.readTextFile(`/proc/${qemuPid}/status`).catch(() => "");
+  assert(status === "" || /^State:\s+Z/m.test(status), "qemu still running");
+});
