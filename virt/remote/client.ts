@@ -25,6 +25,7 @@ import {
   type ProcRet,
   REMOTE_PROGRAM,
   REMOTE_PROTOCOL_VERSION,
+  RemoteAuthType,
   type RemoteDomain,
   remoteError,
   VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX,
@@ -122,6 +123,16 @@ function internalError(message: string): VirtError {
     domain: FROM_RPC,
     message: `internal error: ${message}`,
   });
+}
+
+// A throwing listener is the listener's bug: report it like an event handler's, and keep the
+// connection (and the other listeners) going.
+function notify<T>(listener: (value: T) => void, value: T): void {
+  try {
+    listener(value);
+  } catch (e) {
+    reportError(e);
+  }
 }
 
 /** Turn a `remote_error` payload into a VirtError exactly as libvirt's client does. */
@@ -238,7 +249,11 @@ export class RemoteClient implements Driver {
       throw e;
     }
     if (types.length === 0) return;
-    const names: Record<number, string> = { 0: "none", 1: "sasl", 2: "polkit" };
+    const names: Record<number, string> = {
+      [RemoteAuthType.NONE]: "none",
+      [RemoteAuthType.SASL]: "sasl",
+      [RemoteAuthType.POLKIT]: "polkit",
+    };
     let want = types[0];
     let mechanism: string | undefined;
     if (options.auth) {
@@ -262,12 +277,12 @@ export class RemoteClient implements Driver {
       }
     }
     switch (want) {
-      case 0:
+      case RemoteAuthType.NONE:
         return;
-      case 2:
+      case RemoteAuthType.POLKIT:
         await this.call("authPolkit", undefined);
         return;
-      case 1:
+      case RemoteAuthType.SASL:
         if (!options.sasl) {
           throw new VirtError({
             code: ErrorCode.AUTH_UNAVAILABLE,
@@ -390,7 +405,7 @@ export class RemoteClient implements Driver {
           this.#eventCallbacks.set(id, listener);
           const early = this.#earlyEvents.filter((e) => e.id === id);
           this.#earlyEvents = this.#earlyEvents.filter((e) => e.id !== id);
-          for (const e of early) listener(e.event);
+          for (const e of early) notify(listener, e.event);
         },
       ) as { callbackID: number });
     } finally {
@@ -677,11 +692,11 @@ export class RemoteClient implements Driver {
     } catch {
       return;
     }
-    for (const l of this.#eventListeners.get(proc) ?? []) l(msg);
+    for (const l of this.#eventListeners.get(proc) ?? []) notify(l, msg);
     const id = (msg as { callbackID?: unknown })?.callbackID;
     if (typeof id !== "number") return;
     const callback = this.#eventCallbacks.get(id);
-    if (callback) callback({ proc, msg });
+    if (callback) notify(callback, { proc, msg });
     else if (this.#registering > 0 && this.#earlyEvents.length < 1024) {
       this.#earlyEvents.push({ id, event: { proc, msg } });
     }
@@ -713,7 +728,7 @@ export class RemoteClient implements Driver {
     this.#streams.clear();
     for (const item of this.#writeQueue.splice(0)) item.reject(err);
     this.#eventCallbacks.clear();
-    for (const l of this.#closeListeners) l(error);
+    for (const l of this.#closeListeners) notify(l, error);
   }
 }
 
