@@ -155,6 +155,72 @@ export async function undefineNetwork(conn: Connection, net: RemoteNetwork): Pro
   await conn.call("networkUndefine", { net });
 }
 
+/** libvirt's virNetworkUpdateCommand values. */
+export const NetworkUpdateCommand = {
+  modify: 1,
+  delete: 2,
+  "add-last": 3,
+  "add-first": 4,
+} as const;
+
+/** libvirt's virNetworkUpdateSection values, by the names virsh accepts. */
+export const NetworkSection = {
+  bridge: 1,
+  domain: 2,
+  ip: 3,
+  "ip-dhcp-host": 4,
+  "ip-dhcp-range": 5,
+  forward: 6,
+  "forward-interface": 7,
+  "forward-pf": 8,
+  portgroup: 9,
+  "dns-host": 10,
+  "dns-txt": 11,
+  "dns-srv": 12,
+} as const;
+
+/** libvirt's virNetworkUpdateFlags. */
+export const NetworkUpdateFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2 } as const;
+
+/** Add, change or remove one piece (`section`) of a network's definition. */
+export async function updateNetwork(
+  conn: Connection,
+  net: RemoteNetwork,
+  update: { command: number; section: number; parentIndex: number; xml: string; flags: number },
+): Promise<void> {
+  await conn.call("networkUpdate", { net, ...update });
+}
+
+/** One DHCP lease a network's DHCP server handed out. */
+export interface DhcpLease {
+  iface: string;
+  /** Seconds since the epoch. */
+  expirytime: bigint;
+  /** 0 for IPv4, 1 for IPv6. */
+  type: number;
+  mac: string | null;
+  iaid: string | null;
+  ipaddr: string;
+  prefix: number;
+  hostname: string | null;
+  clientid: string | null;
+}
+
+/** The network's DHCP leases, all of them or those of one MAC address. */
+export async function networkDhcpLeases(
+  conn: Connection,
+  net: RemoteNetwork,
+  mac: string | undefined,
+): Promise<DhcpLease[]> {
+  const r = await conn.call("networkGetDhcpLeases", {
+    net,
+    mac: mac ?? null,
+    need_results: 1,
+    flags: 0,
+  });
+  return r.leases;
+}
+
 // ---- host interfaces ----
 
 /** All host interfaces matching `flags` (ListInterfaces bits). */

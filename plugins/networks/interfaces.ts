@@ -17,6 +17,7 @@ import {
   undefineInterface,
   XML_INACTIVE,
 } from "../../virt/network.ts";
+import { editDefinition } from "./edit.ts";
 import { lookupInterface } from "./lookup.ts";
 import { dumpXml, xpathOptions } from "./xml_output.ts";
 
@@ -253,6 +254,24 @@ export const ifaceRollback = transaction(
   "rolled back",
 );
 
+export const ifaceEdit = defineCommand({
+  name: "iface-edit",
+  group: "interface",
+  summary: "edit XML configuration for a physical host interface",
+  description: "Edit the XML configuration for a physical host interface.",
+  options: { interface: interfaceOpt() },
+  async handler(ctx, opts) {
+    const conn = ctx.conn;
+    const iface = await lookupInterface(ctx, opts.interface!);
+    return await editDefinition(ctx, {
+      kind: "Interface",
+      name: iface.name,
+      getXml: () => interfaceXml(conn, iface, XML_INACTIVE),
+      define: async (xml) => (await defineInterface(conn, xml)).name,
+    });
+  },
+});
+
 /** The Interface group's commands. */
 export const interfaceCommands: CommandDef[] = [
   ifaceBegin,
@@ -260,6 +279,7 @@ export const interfaceCommands: CommandDef[] = [
   ifaceDefine,
   ifaceDestroy,
   ifaceDumpxml,
+  ifaceEdit,
   ifaceList,
   ifaceMac,
   ifaceName,

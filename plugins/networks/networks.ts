@@ -1,26 +1,33 @@
 // virsh's "Networking" group: listing, inspecting, defining and running virtual networks.
 
-import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
+import { defineCommand, exclusive, opt, parseIntOpt, Result, VshError } from "../../shell/mod.ts";
 import type { CommandDef, ShellContext } from "../../shell/mod.ts";
-import { VirtError } from "../../virt/errors.ts";
+import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import {
   createNetwork,
   defineNetwork,
   destroyNetwork,
+  type DhcpLease,
   formatUuid,
   ListNetworks,
   listNetworks,
   networkAutostart,
   networkBridge,
+  networkDhcpLeases,
   networkIsActive,
   networkIsPersistent,
+  NetworkSection,
+  NetworkUpdateCommand,
+  NetworkUpdateFlags,
   networkXml,
   type RemoteNetwork,
   setNetworkAutostart,
   startNetwork,
   undefineNetwork,
+  updateNetwork,
   XML_INACTIVE,
 } from "../../virt/network.ts";
+import { editDefinition } from "./edit.ts";
 import { lookupNetwork } from "./lookup.ts";
 import { dumpXml, xpathOptions } from "./xml_output.ts";
 
@@ -331,17 +338,159 @@ export const netAutostart = defineCommand({
   },
 });
 
+export const netEdit = defineCommand({
+  name: "net-edit",
+  group: "network",
+  summary: "edit XML configuration for a network",
+  description: "Edit the XML configuration for a network.",
+  options: { network: networkOpt() },
+  async handler(ctx, opts) {
+    const conn = ctx.conn;
+    const net = await lookupNetwork(ctx, opts.network!);
+    // The persistent definition, or the live one from drivers that refuse the flag.
+    const getXml = async () => {
+      try {
+        return await networkXml(conn, net, XML_INACTIVE);
+      } catch (e) {
+        if (!(e instanceof VirtError) || e.code !== ErrorCode.INVALID_ARG) throw e;
+        return await networkXml(conn, net, 0);
+      }
+    };
+    return await editDefinition(ctx, {
+      kind: "Network",
+      name: net.name,
+      getXml,
+      define: async (xml) => (await defineNetwork(conn, xml)).name,
+    });
+  },
+});
+
+export const netUpdate = defineCommand({
+  name: "net-update",
+  group: "network",
+  summary: "update parts of an existing network's configuration",
+  description: "",
+  options: {
+    network: networkOpt(),
+    command: opt.data("type of update (add-first, add-last (add), delete, or modify)", {
+      required: true,
+    }),
+    section: opt.data("which section of network configuration to update", { required: true }),
+    xml: opt.data(
+      "name of file containing xml (or, if it starts with '<', the complete xml element itself) to add/modify, or to be matched for search",
+      { required: true },
+    ),
+    "parent-index": opt.int("which parent object to search through"),
+    config: opt.bool("affect next network startup"),
+    live: opt.bool("affect running network"),
+    current: opt.bool("affect current state of network"),
+  },
+  json: "the network's name and which definitions were changed",
+  async handler(ctx, opts) {
+    exclusive(opts, "current", "live");
+    exclusive(opts, "current", "config");
+    const net = await lookupNetwork(ctx, opts.network!);
+    const commandText = opts.command!;
+    const command = commandText === "add"
+      ? NetworkUpdateCommand["add-last"]
+      : NetworkUpdateCommand[commandText as keyof typeof NetworkUpdateCommand];
+    if (!Object.hasOwn(NetworkUpdateCommand, commandText) && commandText !== "add") {
+      throw new VshError(`unrecognized command name '${commandText}'`);
+    }
+    const sectionText = opts.section!;
+    if (!Object.hasOwn(NetworkSection, sectionText)) {
+      throw new VshError(`unrecognized section name '${sectionText}'`);
+    }
+    const section = NetworkSection[sectionText as keyof typeof NetworkSection];
+    const parentIndex = parseIntOpt(opts["parent-index"], "parent-index") ?? -1;
+    // A value starting with '<' is the element itself, anything else names a file holding it.
+    const xml = opts.xml!.startsWith("<") ? opts.xml! : await ctx.readFile(opts.xml!);
+    let flags: number = NetworkUpdateFlags.CURRENT;
+    if (opts.config) flags |= NetworkUpdateFlags.CONFIG;
+    if (opts.live) flags |= NetworkUpdateFlags.LIVE;
+    try {
+      await updateNetwork(ctx.conn, net, { command, section, parentIndex, xml, flags });
+    } catch (e) {
+      if (e instanceof VirtError) {
+        throw new VshError(`Failed to update network ${net.name}`, { cause: e });
+      }
+      throw e;
+    }
+    let affected: string;
+    if (opts.config) {
+      affected = opts.live ? "persistent config and live state" : "persistent config";
+    } else if (opts.live) affected = "live state";
+    else {
+      const active = (await orUndefined(networkIsActive(ctx.conn, net))) ?? true;
+      affected = active ? "live state" : "persistent config";
+    }
+    const r = new Result().extra(`Updated network ${net.name} ${affected}`);
+    r.data = { name: net.name, updated: affected };
+    return r;
+  },
+});
+
+// strftime("%Y-%m-%d %H:%M:%S") of a time in the local zone, as virsh prints lease expiry.
+function localTime(seconds: bigint): string {
+  const d = new Date(Number(seconds) * 1000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${
+    p(d.getMinutes())
+  }:${p(d.getSeconds())}`;
+}
+
+export const netDhcpLeases = defineCommand({
+  name: "net-dhcp-leases",
+  group: "network",
+  summary: "print lease info for a given network",
+  description: "Print lease info for a given network",
+  options: { network: networkOpt(), mac: opt.string("MAC address") },
+  json: "an array of leases: expirytime, mac, type, ipaddr, prefix, hostname, clientid",
+  async handler(ctx, opts) {
+    const text = opts.network!;
+    const net = await lookupNetwork(ctx, text);
+    let leases: DhcpLease[];
+    try {
+      leases = await networkDhcpLeases(ctx.conn, net, opts.mac);
+    } catch (e) {
+      if (e instanceof VirtError) {
+        throw new VshError(`Failed to get leases info for ${text}`, { cause: e });
+      }
+      throw e;
+    }
+    const key = (l: DhcpLease) => (l.mac ?? "").toLowerCase();
+    leases.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const rows = leases.map((l) => [
+      localTime(l.expirytime),
+      l.mac ?? "-",
+      l.type === 0 ? "ipv4" : l.type === 1 ? "ipv6" : "-",
+      `${l.ipaddr}/${l.prefix}`,
+      l.hostname ?? "-",
+      l.clientid ?? "-",
+    ]);
+    const r = new Result().table(
+      ["Expiry Time", "MAC address", "Protocol", "IP address", "Hostname", "Client ID or DUID"],
+      rows,
+    );
+    r.data = leases;
+    return r;
+  },
+});
+
 /** The Networking group's commands, in virsh's order. */
 export const networkCommands: CommandDef[] = [
   netAutostart,
   netCreate,
   netDefine,
   netDestroy,
+  netDhcpLeases,
   netDumpxml,
+  netEdit,
   netInfo,
   netList,
   netName,
   netStart,
   netUndefine,
+  netUpdate,
   netUuid,
 ] as unknown as CommandDef[];
