@@ -1,0 +1,156 @@
+// What the domain commands share: finding the domain an option names, virsh's option-conflict
+// messages, and the words virsh uses for states and reasons.
+
+import { VshError } from "../../shell/mod.ts";
+import type { ShellContext } from "../../shell/mod.ts";
+import { Affect, type Domain, DomainState, type LookupBy, lookupDomain } from "../../virt/domain.ts";
+
+/** Look up the domain named by a `--domain` value, failing as virsh does. */
+export async function commandDomain(
+  ctx: ShellContext,
+  text: string | undefined,
+  by: LookupBy = { id: true, uuid: true, name: true },
+): Promise<Domain> {
+  const name = text ?? "";
+  const dom = await lookupDomain(ctx.conn, name, by);
+  if (!dom) throw new VshError(`failed to get domain '${name}'`);
+  return dom;
+}
+
+/** virsh's VSH_EXCLUSIVE_OPTIONS: fail when both options were given. */
+export function exclusive(a: string, hasA: boolean, b: string, hasB: boolean): void {
+  if (hasA && hasB) throw new VshError(`Options --${a} and --${b} are mutually exclusive`);
+}
+
+/** virsh's VSH_REQUIRE_OPTION: fail when `a` was given without `b`. */
+export function requires(a: string, hasA: boolean, b: string, hasB: boolean): void {
+  if (hasA && !hasB) throw new VshError(`Option --${b} is required by option --${a}`);
+}
+
+/**
+ * The flags of the common --current/--live/--config trio, after virsh's exclusivity checks.
+ * Returns undefined when none was given, for the commands that then use an older API.
+ */
+export function affectFlags(
+  opts: { current: boolean; live: boolean; config: boolean },
+): number | undefined {
+  exclusive("current", opts.current, "live", opts.live);
+  exclusive("current", opts.current, "config", opts.config);
+  if (!opts.current && !opts.live && !opts.config) return undefined;
+  return (opts.config ? Affect.CONFIG : 0) | (opts.live ? Affect.LIVE : 0);
+}
+
+const STATES = [
+  "no state",
+  "running",
+  "idle",
+  "paused",
+  "in shutdown",
+  "shut off",
+  "crashed",
+  "pmsuspended",
+];
+
+/** virsh's word for a domain state. */
+export function stateName(state: number): string {
+  return STATES[state] ?? "no state";
+}
+
+const REASONS: Record<number, string[]> = {
+  [DomainState.NOSTATE]: ["unknown"],
+  [DomainState.RUNNING]: [
+    "unknown",
+    "booted",
+    "migrated",
+    "restored",
+    "from snapshot",
+    "unpaused",
+    "migration canceled",
+    "save canceled",
+    "event wakeup",
+    "crashed",
+    "post-copy",
+    "post-copy failed",
+  ],
+  [DomainState.BLOCKED]: ["unknown"],
+  [DomainState.PAUSED]: [
+    "unknown",
+    "user",
+    "migrating",
+    "saving",
+    "dumping",
+    "I/O error",
+    "watchdog",
+    "from snapshot",
+    "shutting down",
+    "creating snapshot",
+    "crashed",
+    "starting up",
+    "post-copy",
+    "post-copy failed",
+    "api error",
+  ],
+  [DomainState.SHUTDOWN]: ["unknown", "user"],
+  [DomainState.SHUTOFF]: [
+    "unknown",
+    "shutdown",
+    "destroyed",
+    "crashed",
+    "migrated",
+    "saved",
+    "failed",
+    "from snapshot",
+    "daemon",
+  ],
+  [DomainState.CRASHED]: ["unknown", "panicked"],
+  [DomainState.PMSUSPENDED]: ["unknown"],
+};
+
+/** virsh's words for the reason of a state. */
+export function reasonName(state: number, reason: number): string {
+  return REASONS[state]?.[reason] ?? "unknown";
+}
+
+/** A libvirt error's code, or undefined for anything else. */
+export function errorCode(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "code" in e && typeof e.code === "number"
+    ? e.code
+    : undefined;
+}
+
+/**
+ * C's printf `%.Nf`: the exact binary value rounded half to even at N decimals (JavaScript's
+ * toFixed rounds such ties up instead).
+ */
+export function cFixed(value: number, digits: number): string {
+  const exact = Math.abs(value).toFixed(100);
+  const dot = exact.indexOf(".");
+  const kept = exact.slice(0, dot + 1 + digits);
+  const rest = exact.slice(dot + 1 + digits);
+  const last = Number(
+    kept[kept.length - 1] === "." ? kept[kept.length - 2] : kept[kept.length - 1],
+  );
+  const up = rest[0] > "5" || (rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
+  let out = kept;
+  if (up) {
+    const digitsOnly = kept.replace(".", "");
+    const bumped = (BigInt(digitsOnly) + 1n).toString().padStart(digitsOnly.length, "0");
+    out = digits > 0
+      ? `${bumped.slice(0, bumped.length - digits)}.${bumped.slice(-digits)}`
+      : bumped;
+  }
+  if (out.endsWith(".")) out = out.slice(0, -1);
+  return (value < 0 || Object.is(value, -0) ? "-" : "") + out;
+}
+
+/** vshPrettyCapacity: a byte count scaled to the largest unit under 1024 of it. */
+export function prettyCapacity(bytes: bigint): [number, string] {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let i = 0;
+  let limit = 1024n;
+  while (i < units.length - 1 && bytes >= limit) {
+    i++;
+    limit *= 1024n;
+  }
+  return [Number(bytes) / Number(limit / 1024n), units[i]];
+}
