@@ -267,6 +267,9 @@ export const securityLabel = struct({ label: varChars(REMOTE_SECURITY_LABEL_MAX)
 /** `remote_domain_event_lifecycle_msg`. */
 export const domainEventLifecycleMsg = struct({ dom: nonnullDomain, event: int, detail: int });
 
+/** `remote_domain_event_graphics_address`. */
+const graphicsAddress = struct({ family: int, node: nonnullString, service: nonnullString });
+
 /** One row of the procedure table. */
 export interface Procedure<A, R> {
   /** REMOTE_PROC_* number. */
@@ -1173,6 +1176,117 @@ export const procedures = {
     void_,
   ),
   domainEventCallbackReboot: proc(319, struct({ callbackID: int, msg: dom }), void_),
+  domainEventCallbackRtcChange: proc(
+    320,
+    struct({ callbackID: int, msg: struct({ dom: nonnullDomain, offset: hyper }) }),
+    void_,
+  ),
+  domainEventCallbackWatchdog: proc(
+    321,
+    struct({ callbackID: int, msg: struct({ dom: nonnullDomain, action: int }) }),
+    void_,
+  ),
+  domainEventCallbackIoError: proc(
+    322,
+    struct({
+      callbackID: int,
+      msg: struct({
+        dom: nonnullDomain,
+        srcPath: nonnullString,
+        devAlias: nonnullString,
+        action: int,
+      }),
+    }),
+    void_,
+  ),
+  domainEventCallbackGraphics: proc(
+    323,
+    struct({
+      callbackID: int,
+      msg: struct({
+        dom: nonnullDomain,
+        phase: int,
+        local: graphicsAddress,
+        remote: graphicsAddress,
+        authScheme: nonnullString,
+        subject: array(
+          struct({ type: nonnullString, name: nonnullString }),
+          REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX,
+        ),
+      }),
+    }),
+    void_,
+  ),
+  domainEventCallbackIoErrorReason: proc(
+    324,
+    struct({
+      callbackID: int,
+      msg: struct({
+        dom: nonnullDomain,
+        srcPath: nonnullString,
+        devAlias: nonnullString,
+        action: int,
+        reason: nonnullString,
+      }),
+    }),
+    void_,
+  ),
+  domainEventCallbackControlError: proc(325, struct({ callbackID: int, msg: dom }), void_),
+  domainEventCallbackBlockJob: proc(
+    326,
+    struct({
+      callbackID: int,
+      msg: struct({ dom: nonnullDomain, path: nonnullString, type: int, status: int }),
+    }),
+    void_,
+  ),
+  domainEventCallbackDiskChange: proc(
+    327,
+    struct({
+      callbackID: int,
+      msg: struct({
+        dom: nonnullDomain,
+        oldSrcPath: optString,
+        newSrcPath: optString,
+        devAlias: nonnullString,
+        reason: int,
+      }),
+    }),
+    void_,
+  ),
+  domainEventCallbackTrayChange: proc(
+    328,
+    struct({
+      callbackID: int,
+      msg: struct({ dom: nonnullDomain, devAlias: nonnullString, reason: int }),
+    }),
+    void_,
+  ),
+  domainEventCallbackPmwakeup: proc(
+    329,
+    struct({ callbackID: int, reason: int, msg: dom }),
+    void_,
+  ),
+  domainEventCallbackPmsuspend: proc(
+    330,
+    struct({ callbackID: int, reason: int, msg: dom }),
+    void_,
+  ),
+  domainEventCallbackBalloonChange: proc(
+    331,
+    struct({ callbackID: int, msg: struct({ dom: nonnullDomain, actual: uhyper }) }),
+    void_,
+  ),
+  domainEventCallbackPmsuspendDisk: proc(
+    332,
+    struct({ callbackID: int, reason: int, msg: dom }),
+    void_,
+  ),
+  domainEventCallbackDeviceRemoved: proc(
+    333,
+    struct({ callbackID: int, msg: struct({ dom: nonnullDomain, devAlias: nonnullString }) }),
+    void_,
+  ),
   domainCoreDumpWithFormat: proc(
     334,
     struct({ dom: nonnullDomain, to: nonnullString, dumpformat: uint, flags: uint }),
@@ -1195,6 +1309,17 @@ export const procedures = {
       flags: uint,
     }),
     struct({ filesystems: int }),
+  ),
+  domainEventBlockJob2: proc(
+    339,
+    struct({
+      callbackID: int,
+      dom: nonnullDomain,
+      dst: nonnullString,
+      type: int,
+      status: int,
+    }),
+    void_,
   ),
   domainGetTime: proc(337, domFlags, struct({ seconds: hyper, nseconds: uint })),
   domainSetTime: proc(
@@ -1246,6 +1371,20 @@ export const procedures = {
         REMOTE_DOMAIN_LIST_MAX,
       ),
     }),
+  ),
+  domainEventCallbackTunable: proc(
+    346,
+    struct({
+      callbackID: int,
+      dom: nonnullDomain,
+      params: array(typedParam, REMOTE_DOMAIN_EVENT_TUNABLE_MAX),
+    }),
+    void_,
+  ),
+  domainEventCallbackAgentLifecycle: proc(
+    348,
+    struct({ callbackID: int, dom: nonnullDomain, state: int, reason: int }),
+    void_,
   ),
   domainGetFsinfo: proc(
     349,
@@ -1302,6 +1441,11 @@ export const procedures = {
       ),
     }),
   ),
+  domainEventCallbackDeviceAdded: proc(
+    354,
+    struct({ callbackID: int, dom: nonnullDomain, devAlias: nonnullString }),
+    void_,
+  ),
   domainAddIothread: proc(
     355,
     struct({ dom: nonnullDomain, iothread_id: uint, flags: uint }),
@@ -1322,9 +1466,23 @@ export const procedures = {
     struct({ dom: nonnullDomain, new_name: optString, flags: uint }),
     struct({ retcode: int }),
   ),
+  domainEventCallbackMigrationIteration: proc(
+    359,
+    struct({ callbackID: int, dom: nonnullDomain, iteration: int }),
+    void_,
+  ),
   connectRegisterCloseCallback: proc(360, void_, void_),
   connectUnregisterCloseCallback: proc(361, void_, void_),
   connectEventConnectionClosed: proc(362, struct({ reason: int }), void_),
+  domainEventCallbackJobCompleted: proc(
+    363,
+    struct({
+      callbackID: int,
+      dom: nonnullDomain,
+      params: array(typedParam, REMOTE_DOMAIN_JOB_STATS_MAX),
+    }),
+    void_,
+  ),
   domainMigrateStartPostCopy: proc(364, domFlags, void_),
   domainGetPerfEvents: proc(
     365,
@@ -1332,6 +1490,11 @@ export const procedures = {
     struct({ params: array(typedParam, REMOTE_DOMAIN_PERF_EVENTS_MAX) }),
   ),
   domainSetPerfEvents: proc(366, setParams(REMOTE_DOMAIN_PERF_EVENTS_MAX), void_),
+  domainEventCallbackDeviceRemovalFailed: proc(
+    367,
+    struct({ callbackID: int, dom: nonnullDomain, devAlias: nonnullString }),
+    void_,
+  ),
   connectStoragePoolEventRegisterAny: proc(
     368,
     struct({ eventID: int, pool: optional(nonnullStoragePool) }),
