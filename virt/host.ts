@@ -3,6 +3,7 @@
 
 import type { Connection } from "./connection.ts";
 import { ErrorCode, VirtError } from "./errors.ts";
+import type { TypedParam } from "./remote/protocol.ts";
 
 /** libvirt's VIR_NODE_CPU_STATS_ALL_CPUS / VIR_NODE_MEMORY_STATS_ALL_CELLS. */
 export const ALL_CELLS = -1;
@@ -118,4 +119,47 @@ export async function domainCapabilities(
     flags: 0,
   });
   return r.capabilities;
+}
+
+/** The largest number of virtual CPUs a guest of `type` (or the default type) can have. */
+export async function maxVcpus(conn: Connection, type?: string): Promise<number> {
+  return (await conn.call("connectGetMaxVcpus", { type: type ?? null })).max_vcpus;
+}
+
+/** The node's CPUs: how many exist, how many are online, and which (one bit per CPU). */
+export async function cpuMap(
+  conn: Connection,
+): Promise<{ present: number; online: number; map: Uint8Array }> {
+  const r = await conn.call("nodeGetCpuMap", { need_map: 1, need_online: 1, flags: 0 });
+  return { present: r.ret, online: r.online, map: r.cpumap };
+}
+
+/** The node's memory tuning parameters (nparams 0: only how many there are). */
+export async function memoryParameters(
+  conn: Connection,
+  nparams: number,
+): Promise<{ params: TypedParam[]; nparams: number }> {
+  return await conn.call("nodeGetMemoryParameters", { nparams, flags: 0 });
+}
+
+/** Change node memory tuning parameters. */
+export async function setMemoryParameters(conn: Connection, params: TypedParam[]): Promise<void> {
+  await conn.call("nodeSetMemoryParameters", { params, flags: 0 });
+}
+
+/** libvirt's virNodeSuspendTarget values. */
+export const SuspendTarget = { mem: 0, disk: 1, hybrid: 2 } as const;
+
+/** Suspend the host for `seconds`, then wake it. */
+export async function suspendForDuration(
+  conn: Connection,
+  target: number,
+  seconds: bigint,
+): Promise<void> {
+  await conn.call("nodeSuspendForDuration", { target, duration: seconds, flags: 0 });
+}
+
+/** The CPU model names the hypervisor knows for `arch` (empty: any model is accepted). */
+export async function cpuModelNames(conn: Connection, arch: string): Promise<string[]> {
+  return (await conn.call("connectGetCpuModelNames", { arch, need_results: 1, flags: 0 })).models;
 }

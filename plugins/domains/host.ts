@@ -1,22 +1,38 @@
 // virsh's "Host and Hypervisor" group: what the node is made of and how busy it is.
 
-import { defineCommand, opt, parseIntOpt, Result, VshError } from "../../shell/mod.ts";
+import {
+  defineCommand,
+  opt,
+  parseIntOpt,
+  parseLLOpt,
+  parseUIntOpt,
+  Result,
+  VshError,
+} from "../../shell/mod.ts";
 import type { CommandDef } from "../../shell/mod.ts";
 import { VirtError } from "../../virt/errors.ts";
-import { parseXml } from "../../virt/xml/tree.ts";
-import { child, childrenNamed } from "../../virt/xml/tree.ts";
+import { child, childrenNamed, parseXml } from "../../virt/xml/tree.ts";
+import type { TypedParam } from "../../virt/remote/protocol.ts";
 import {
   ALL_CELLS,
   capabilities,
   cellsFreeMemory,
+  cpuMap,
+  cpuModelNames,
   cpuStats,
   domainCapabilities,
   freeMemory,
+  maxVcpus,
+  memoryParameters,
   memoryStats,
   nodeInfo,
   type NodeStat,
+  setMemoryParameters,
+  suspendForDuration,
+  SuspendTarget,
   sysinfo,
 } from "../../virt/host.ts";
+import { typedParamText } from "./monitor.ts";
 
 // Turns a libvirt failure into virsh's two lines: the command's message, then libvirt's.
 async function reported<T>(message: string, p: Promise<T>): Promise<T> {
@@ -299,13 +315,180 @@ export const nodecpustats = defineCommand({
   },
 });
 
+export const maxvcpus = defineCommand({
+  name: "maxvcpus",
+  group: "host",
+  summary: "connection vcpu maximum",
+  description: "Show maximum number of virtual CPUs for guests on this connection.",
+  options: { type: opt.string("domain type") },
+  json: "the maximum as a number",
+  async handler(ctx, opts) {
+    const conn = ctx.conn;
+    let vcpus = -1;
+    // Domain capabilities know the limit of the actual machine type; older drivers do not
+    // have them, and their failure is not reported.
+    let caps: string | undefined;
+    try {
+      caps = await domainCapabilities(conn, { virttype: opts.type });
+    } catch (e) {
+      if (!(e instanceof VirtError)) throw e;
+    }
+    if (caps !== undefined) {
+      const root = parseXml(caps, "(domainCapabilities)");
+      const max = child(root, "vcpu")?.attrs.max;
+      if (max !== undefined && /^[+-]?\d+$/.test(max.trim())) vcpus = Number(max);
+    }
+    if (vcpus < 0) vcpus = await maxVcpus(conn, opts.type);
+    const r = new Result().print(`${vcpus}\n`);
+    r.data = vcpus;
+    return r;
+  },
+});
+
+// virBitmapFormat: set bits as a comma-separated list of ranges ("0-3,5").
+function formatCpuList(map: Uint8Array, count: number): string {
+  const isSet = (i: number) => (map[i >> 3] & (1 << (i & 7))) !== 0;
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (!isSet(i)) continue;
+    let j = i;
+    while (j + 1 < count && isSet(j + 1)) j++;
+    parts.push(i === j ? `${i}` : `${i}-${j}`);
+    i = j;
+  }
+  return parts.join(",");
+}
+
+export const nodecpumap = defineCommand({
+  name: "nodecpumap",
+  group: "host",
+  summary: "node cpu map",
+  description:
+    "Displays the node's total number of CPUs, the number of online CPUs and the list of online CPUs.",
+  options: { pretty: opt.bool("return human readable output") },
+  json: "present, online and the online CPUs' numbers",
+  async handler(ctx, opts) {
+    const { present, online, map } = await reported("Unable to get cpu map", cpuMap(ctx.conn));
+    const bits = [];
+    for (let i = 0; i < present; i++) bits.push((map[i >> 3] & (1 << (i & 7))) !== 0);
+    const r = new Result();
+    r.print(field("CPUs present:", 15, present));
+    r.print(field("CPUs online:", 15, online));
+    const text = opts.pretty
+      ? formatCpuList(map, present)
+      : bits.map((b) => (b ? "y" : "-")).join("");
+    r.print(field("CPU map:", 15, text));
+    r.data = { present, online, cpus: bits.flatMap((b, i) => (b ? [i] : [])) };
+    return r;
+  },
+});
+
+const MEMORY_TUNABLES = [
+  ["shm-pages-to-scan", "shm_pages_to_scan"],
+  ["shm-sleep-millisecs", "shm_sleep_millisecs"],
+  ["shm-merge-across-nodes", "shm_merge_across_nodes"],
+] as const;
+
+export const nodeMemoryTune = defineCommand({
+  name: "node-memory-tune",
+  group: "host",
+  summary: "Get or set node memory parameters",
+  description: "Get or set node memory parameters\n" +
+    "    To get the memory parameters, use following command: \n\n" +
+    "    virsh # node-memory-tune",
+  options: {
+    "shm-pages-to-scan": opt.int(
+      "number of pages to scan before the shared memory service goes to sleep",
+    ),
+    "shm-sleep-millisecs": opt.int(
+      "number of millisecs the shared memory service should sleep before next scan",
+    ),
+    "shm-merge-across-nodes": opt.int(
+      "Specifies if pages from different numa nodes can be merged",
+    ),
+  },
+  json: "an object of parameter name to value (when reading)",
+  async handler(ctx, opts) {
+    const params: TypedParam[] = [];
+    for (const [option, param] of MEMORY_TUNABLES) {
+      const v = parseUIntOpt(opts[option], option);
+      if (v !== undefined) params.push({ field: param, value: { type: 2, value: v } });
+    }
+    const conn = ctx.conn;
+    const r = new Result();
+    if (params.length) {
+      await reported("Unable to change memory parameters", setMemoryParameters(conn, params));
+      return r;
+    }
+    const count = await reported(
+      "Unable to get number of memory parameters",
+      memoryParameters(conn, 0),
+    );
+    if (count.nparams === 0) return r;
+    const got = await reported(
+      "Unable to get memory parameters",
+      memoryParameters(conn, count.nparams),
+    );
+    r.print("Shared memory:\n");
+    for (const p of got.params) r.print(`\t${p.field.padEnd(15)} ${typedParamText(p)}\n`);
+    r.data = Object.fromEntries(got.params.map((p) => [p.field, p.value.value]));
+    return r;
+  },
+});
+
+export const nodesuspend = defineCommand({
+  name: "nodesuspend",
+  group: "host",
+  summary: "suspend the host node for a given time duration",
+  description: "Suspend the host node for a given time duration and attempt to resume thereafter.",
+  options: {
+    target: opt.data("mem(Suspend-to-RAM), disk(Suspend-to-Disk), hybrid(Hybrid-Suspend)", {
+      required: true,
+    }),
+    duration: opt.int("Suspend duration in seconds, at least 60", { required: true }),
+  },
+  async handler(ctx, opts) {
+    const duration = parseLLOpt(opts.duration, "duration")!;
+    if (!Object.hasOwn(SuspendTarget, opts.target!)) throw new VshError("Invalid target");
+    const target = SuspendTarget[opts.target as keyof typeof SuspendTarget];
+    if (duration < 0n) throw new VshError("Invalid duration");
+    await reported("The host was not suspended", suspendForDuration(ctx.conn, target, duration));
+    return new Result();
+  },
+});
+
+export const cpuModels = defineCommand({
+  name: "cpu-models",
+  group: "host",
+  summary: "CPU models",
+  description: "Get the CPU models for an arch.",
+  options: { arch: opt.data("architecture", { required: true }) },
+  json: "an array of model names",
+  async handler(ctx, opts) {
+    const models = await reported(
+      "failed to get CPU model names",
+      cpuModelNames(ctx.conn, opts.arch!),
+    );
+    const r = new Result();
+    if (models.length === 0) r.extra("all CPU models are accepted\n");
+    for (const m of models) r.print(`${m}\n`);
+    r.data = models;
+    return r;
+  },
+});
+
 /** The host commands this plugin contributes (version, hostname and uri are the shell's). */
 export const hostCommands: CommandDef[] = [
   capabilitiesCmd,
+  cpuModels,
   domcapabilities,
   freecell,
+  maxvcpus,
+  nodeMemoryTune,
+  nodecpumap,
   nodecpustats,
   nodeinfo,
   nodememstats,
+  nodesuspend,
   sysinfoCmd,
 ] as unknown as CommandDef[];

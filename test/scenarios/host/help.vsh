@@ -6,3 +6,8 @@ help freecell
 help nodememstats
 help nodecpustats
 help domcapabilities
+help maxvcpus
+help nodecpumap
+help node-memory-tune
+help nodesuspend
+help cpu-models
