@@ -59,3 +59,24 @@ export {
   type ConvertResult,
 } from "./ops/convert.ts";
 export { mapDevice, renderMap, statusAbove } from "./ops/map.ts";
+export {
+  snapshotApply,
+  snapshotCreate,
+  snapshotDelete,
+  snapshotList,
+  type SnapshotListResult,
+} from "./ops/snapshot.ts";
+export {
+  resizeImage,
+  type ResizeOptions,
+  type ResizeResult,
+  SHRINK_WARNING,
+} from "./ops/resize.ts";
+export { rebaseImage, type RebaseOptions } from "./ops/rebase.ts";
+export { commitImage, type CommitOptions } from "./ops/commit.ts";
+export {
+  imageMeasure,
+  type MeasureOptions,
+  type MeasureResult,
+  qcow2PreallocSize,
+} from "./ops/measure.ts";

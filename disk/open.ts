@@ -2,7 +2,7 @@
 
 import type { BlockDevice } from "./block.ts";
 import { DiskError } from "./errors.ts";
-import { FileDevice, type FileOpenOptions } from "./file.ts";
+import { FileDevice } from "./file.ts";
 import { probeBytes } from "./probe.ts";
 import { Qcow2Image } from "./qcow2/image.ts";
 import { RawImage } from "./raw.ts";
@@ -17,7 +17,7 @@ export interface OpenImageOptions {
   backing?: boolean;
   /** Longest backing chain accepted (default 64). */
   maxDepth?: number;
-  /** Never fdatasync the top image's file (see {@link FileOpenOptions.noFlush}). */
+  /** Never fdatasync the top image's file (qemu cache=unsafe). */
   noFlush?: boolean;
 }
 

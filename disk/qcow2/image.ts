@@ -1014,12 +1014,6 @@ export class Qcow2Image implements BlockDevice {
   /** Creates an internal snapshot of the current state. */
   async createSnapshot(name: string, now = Date.now()): Promise<Qcow2Snapshot> {
     this.#checkWritable(0, 0);
-    if (this.snapshots.some((s) => s.name === name)) {
-      throw new DiskError(
-        "usage",
-        `Could not create snapshot '${name}': Snapshot with name '${name}' already exists`,
-      );
-    }
     if (this.snapshots.length >= MAX_SNAPSHOTS) throw new DiskError("usage", "Too many snapshots");
     await this.flush();
     const ids = this.snapshots.map((s) => Number(s.id)).filter((n) => Number.isFinite(n));
@@ -1051,14 +1045,14 @@ export class Qcow2Image implements BlockDevice {
     return snap;
   }
 
-  /** Deletes an internal snapshot, releasing what only it referenced. */
-  async deleteSnapshot(idOrName: string): Promise<void> {
+  /** Deletes the first internal snapshot with this name (by name only, as qemu-img). */
+  async deleteSnapshot(name: string): Promise<void> {
     this.#checkWritable(0, 0);
-    const snap = this.findSnapshot(idOrName);
+    const snap = this.snapshots.find((s) => s.name === name);
     if (!snap) {
       throw new DiskError(
         "usage",
-        `Could not delete snapshot '${idOrName}': Can't find the snapshot`,
+        `Could not delete snapshot '${name}': snapshot not found`,
       );
     }
     await this.flush();
@@ -1077,7 +1071,7 @@ export class Qcow2Image implements BlockDevice {
     if (!snap) {
       throw new DiskError(
         "usage",
-        `Could not apply snapshot '${idOrName}': Can't find the snapshot`,
+        `Could not apply snapshot '${idOrName}': Failed to load snapshot: No such file or directory`,
       );
     }
     await this.flush();
@@ -1140,6 +1134,41 @@ export class Qcow2Image implements BlockDevice {
     const end = ranges.reduce((m, [h, n]) => Math.max(m, h + n), 0);
     if (end > this.file.size) this.file.truncateSync(end);
     return ranges;
+  }
+
+  /** Drops every cluster of the active state, so that all reads fall through to the backing. */
+  async makeEmpty(): Promise<void> {
+    this.#checkWritable(0, 0);
+    const cs = this.clusterSize;
+    for (let i = 0; i < this.header.l1Size; i++) {
+      const off = entryOffset(this.l1View, i * 8);
+      if (!off) continue;
+      const t = await this.loadL2(off);
+      for (let j = 0; j < this.l2Entries; j++) this.#release(this.decodeEntry(t, j, 0));
+      setEntry(this.l1View, i * 8, 0, false);
+      this.#l1Dirty = true;
+      this.updateRefcounts(off, cs, -1);
+      this.#l2Cache.delete(off);
+    }
+    this.flushSync();
+    await this.#fixCopiedFlags();
+    this.flushSync();
+    let last = Math.ceil(this.file.size / cs) - 1;
+    while (last > 0 && this.getRefcountSync(last) === 0) last--;
+    if ((last + 1) * cs < this.file.size) this.file.truncateSync((last + 1) * cs);
+    this.#allocHint = 0;
+    this.#endCluster = last + 1;
+  }
+
+  /** Points the header at a different backing file (or none), without touching data. */
+  async setBackingFile(name: string | undefined, format: string | undefined): Promise<void> {
+    this.#checkWritable(0, 0);
+    this.flushSync();
+    this.header.backingFile = name;
+    this.header.backingFormat = name === undefined ? undefined : format;
+    this.header.backingFileOffset = 0;
+    this.header.backingFileSize = 0;
+    await this.writeHeader();
   }
 
   // ---- resizing ---------------------------------------------------------------------------
