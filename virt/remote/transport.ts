@@ -57,7 +57,7 @@ export async function connectTcp(host: string, port: number): Promise<Transport>
       throw new VirtError({
         code: ErrorCode.SYSTEM_ERROR,
         domain: FROM_RPC,
-        message: `Cannot resolve address '${host}' service '${port}': Name or service not known`,
+        message: `Unable to resolve address '${host}' service '${port}': Name or service not known`,
       });
     }
     throw new VirtError({

@@ -31,6 +31,9 @@ export interface TargetEnv {
   exists(path: string): boolean;
 }
 
+/** libvirt's VIR_FROM_URI error domain. */
+const FROM_URI = 45;
+
 const TRANSPORTS = ["tls", "unix", "ssh", "libssh2", "ext", "tcp", "libssh"];
 
 // Query parameters consumed by the client's remote driver and never passed to the daemon.
@@ -72,7 +75,11 @@ function defaultEnv(): TargetEnv {
 }
 
 function invalidArg(message: string): VirtError {
-  return new VirtError({ code: ErrorCode.INVALID_ARG, domain: FROM_REMOTE, message });
+  return new VirtError({
+    code: ErrorCode.INVALID_ARG,
+    domain: FROM_REMOTE,
+    message: `invalid argument: ${message}`,
+  });
 }
 
 function escapeParam(s: string): string {
@@ -204,9 +211,9 @@ export async function openRemote(uri: string, opts: OpenRemoteOptions): Promise<
     parsed = parseUri(uri);
   } catch {
     throw new VirtError({
-      code: ErrorCode.INVALID_ARG,
-      domain: 45,
-      message: `invalid argument: Unable to parse URI ${uri}`,
+      code: ErrorCode.INTERNAL_ERROR,
+      domain: FROM_URI,
+      message: `internal error: Unable to parse URI ${uri}`,
     });
   }
   const target = remoteTarget(parsed, opts.readonly);

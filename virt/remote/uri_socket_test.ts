@@ -50,6 +50,14 @@ Deno.test("transport and address follow libvirt's defaults", () => {
     }
     assert(err instanceof VirtError && err.code === 8, bad);
   }
+  let message = "";
+  try {
+    remoteTarget(parseUri("qemu+unix://h/system"), false, root);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  // as virsh prints it after "error: "
+  assert(message === "invalid argument: using unix socket and remote server 'h' is not supported.");
 });
 
 Deno.test("unix socket: system, read-only, modular daemon, session, ?socket=", () => {
