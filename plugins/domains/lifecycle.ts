@@ -20,7 +20,7 @@ import { commandDomain, errorCode, exclusive, requires } from "./common.ts";
 
 /** virsh's cmdStartGetFDs: the numbers of --pass-fds, checked as virsh checks them. */
 function passFds(value: string | undefined): number[] {
-  if (value === undefined) return [];
+  if (value === undefined || value === "") return [];
   return value.split(",").map((s) => {
     const m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(s);
     const n = m ? Number(m[1]) : NaN;
@@ -87,7 +87,7 @@ export const create = defineCommand({
     console: opt.bool("attach to console after creation"),
     paused: opt.bool("leave the guest paused after creation"),
     autodestroy: opt.bool("automatically destroy the guest when virsh disconnects"),
-    "pass-fds": opt.string("pass file descriptors N,M,... to the guest"),
+    "pass-fds": opt.string("pass file descriptors N,M,... to the guest", { emptyOk: true }),
     validate: opt.bool("validate the XML against the schema"),
     "reset-nvram": opt.bool("re-initialize NVRAM from its pristine template"),
   },
@@ -132,7 +132,7 @@ export const start = defineCommand({
     autodestroy: opt.bool("automatically destroy the guest when virsh disconnects"),
     "bypass-cache": opt.bool("avoid file system cache when loading"),
     "force-boot": opt.bool("force fresh boot by discarding any managed save"),
-    "pass-fds": opt.string("pass file descriptors N,M,... to the guest"),
+    "pass-fds": opt.string("pass file descriptors N,M,... to the guest", { emptyOk: true }),
     "reset-nvram": opt.bool("re-initialize NVRAM from its pristine template"),
   },
   async handler(ctx, opts) {
