@@ -8,6 +8,5 @@ help nodecpustats
 help domcapabilities
 help maxvcpus
 help nodecpumap
-help node-memory-tune
 help nodesuspend
 help cpu-models
