@@ -1,12 +1,13 @@
 // virsh's "Interface" group: the host's physical interfaces as the hypervisor's netcf-style
 // backend reports them.
 
-import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
+import { defineCommand, opt, parseUIntOpt, Result, VshError } from "../../shell/mod.ts";
 import type { CommandDef, ShellContext } from "../../shell/mod.ts";
 import { VirtError } from "../../virt/errors.ts";
 import {
   defineInterface,
   destroyInterface,
+  interfaceByName,
   interfaceIsActive,
   interfaceTransaction,
   interfaceXml,
@@ -17,6 +18,14 @@ import {
   undefineInterface,
   XML_INACTIVE,
 } from "../../virt/network.ts";
+import {
+  childrenNamed,
+  el,
+  elements,
+  formatElement,
+  parseXml,
+  type XmlElement,
+} from "../../virt/xml/tree.ts";
 import { editDefinition } from "./edit.ts";
 import { lookupInterface } from "./lookup.ts";
 import { dumpXml, xpathOptions } from "./xml_output.ts";
@@ -272,9 +281,149 @@ export const ifaceEdit = defineCommand({
   },
 });
 
+// The elements that belong to the physical device rather than to the bridge over it.
+const DEVICE_ELEMENTS = new Set(["mac", "bond", "vlan"]);
+
+function parseDefinition(xml: string, context: string, name: string): XmlElement {
+  try {
+    return parseXml(xml, context);
+  } catch {
+    throw new VshError(`Failed to parse configuration of ${name}`);
+  }
+}
+
+export const ifaceBridge = defineCommand({
+  name: "iface-bridge",
+  group: "interface",
+  summary: "create a bridge device and attach an existing network device to it",
+  description: "bridge an existing network device",
+  options: {
+    interface: opt.data("existing interface name", { required: true, complete: "interface" }),
+    bridge: opt.data("new bridge device name", { required: true }),
+    "no-stp": opt.bool("do not enable STP for this bridge"),
+    delay: opt.int("number of seconds to squelch traffic on newly connected ports"),
+    "no-start": opt.bool("don't start the bridge immediately"),
+  },
+  json: "the bridge's name, the attached device's name and whether the bridge was started",
+  async handler(ctx, opts) {
+    const conn = ctx.conn;
+    const ifName = opts.interface!;
+    const iface = await lookupInterface(ctx, ifName, { name: true });
+    const brName = opts.bridge!;
+    // virsh leaves the failed lookup's error pending: it follows any later message of ours.
+    let pending: VirtError | undefined;
+    try {
+      await interfaceByName(conn, brName);
+      throw new VshError(`Network device ${brName} already exists`);
+    } catch (e) {
+      if (!(e instanceof VirtError)) throw e;
+      pending = e;
+    }
+    const fail = (msg: string) => new VshError(msg, pending ? { cause: pending } : undefined);
+    const stp = !opts["no-stp"];
+    let delay: number;
+    try {
+      delay = parseUIntOpt(opts.delay, "delay") ?? 0;
+    } catch (e) {
+      if (e instanceof VshError) throw fail(e.message);
+      throw e;
+    }
+    const xml = await interfaceXml(conn, iface, XML_INACTIVE);
+    pending = undefined;
+    const top = parseDefinition(xml, "(interface definition)", ifName);
+    const type = top.attrs.type;
+    if (type === undefined) throw fail(`Existing device ${ifName} has no type`);
+    if (type === "bridge") throw fail(`Existing device ${ifName} is already a bridge`);
+    if (top.attrs.name !== ifName) {
+      throw fail(
+        `Interface name from config ${
+          top.attrs.name ?? "(null)"
+        } doesn't match given supplied name ${ifName}`,
+      );
+    }
+    const attached = el("interface", { type, name: ifName });
+    const bridge = el("bridge", { stp: stp ? "on" : "off", delay: stp ? delay : undefined }, [
+      attached,
+    ]);
+    attached.children = elements(top).filter((c) => DEVICE_ELEMENTS.has(c.name));
+    top.children = top.children.filter((c) =>
+      typeof c === "string" || !DEVICE_ELEMENTS.has(c.name)
+    );
+    top.children.push(bridge);
+    top.attrs = { ...top.attrs, type: "bridge", name: brName };
+    const created = await reported(
+      `Failed to define new bridge interface ${brName}`,
+      defineInterface(conn, formatElement(top)),
+    );
+    const r = new Result().extra(`Created bridge ${brName} with attached device ${ifName}\n`);
+    r.data = { bridge: brName, device: ifName, started: !opts["no-start"] };
+    if (!opts["no-start"]) {
+      await reported(`Failed to start bridge interface ${brName}`, startInterface(conn, created));
+      r.extra(`Bridge interface ${brName} started\n`);
+    }
+    return r;
+  },
+});
+
+export const ifaceUnbridge = defineCommand({
+  name: "iface-unbridge",
+  group: "interface",
+  summary: "undefine a bridge device after detaching its device(s)",
+  description: "unbridge a network device",
+  options: {
+    bridge: opt.data("current bridge device name", { required: true }),
+    "no-start": opt.bool("don't start the detached interface immediately (not recommended)"),
+  },
+  json: "the detached device's name, the bridge's name and whether the device was started",
+  async handler(ctx, opts) {
+    const conn = ctx.conn;
+    const brName = opts.bridge!;
+    const br = await lookupInterface(ctx, brName, { name: true });
+    const xml = await interfaceXml(conn, br, XML_INACTIVE);
+    const top = parseDefinition(xml, "(bridge interface definition)", brName);
+    if (top.attrs.type === undefined) throw new VshError(`Existing device ${brName} has no type`);
+    if (top.attrs.type !== "bridge") throw new VshError(`Device ${brName} is not a bridge`);
+    if (top.attrs.name !== brName) {
+      throw new VshError(
+        `Interface name from config ${
+          top.attrs.name ?? "(null)"
+        } doesn't match given supplied name ${brName}`,
+      );
+    }
+    const bridge = childrenNamed(top, "bridge")[0];
+    if (!bridge) throw new VshError("No bridge node in xml document");
+    const attachedList = childrenNamed(bridge, "interface");
+    if (attachedList.length > 1) throw new VshError("Multiple interfaces attached to bridge");
+    const attached = attachedList[0];
+    if (!attached) throw new VshError("No interface attached to bridge");
+    const ifName = attached.attrs.name;
+    if (ifName === undefined) throw new VshError(`Device attached to bridge ${brName} has no name`);
+    const ifType = attached.attrs.type;
+    if (ifType === undefined) throw new VshError(`Attached device ${ifName} has no type`);
+    top.attrs = { ...top.attrs, type: ifType, name: ifName };
+    const moved = elements(attached).filter((c) => DEVICE_ELEMENTS.has(c.name));
+    attached.children = attached.children.filter((c) => !moved.includes(c as XmlElement));
+    top.children.push(...moved);
+    await reported(`Failed to destroy bridge interface ${brName}`, destroyInterface(conn, br));
+    await reported(`Failed to undefine bridge interface ${brName}`, undefineInterface(conn, br));
+    const iface = await reported(
+      `Failed to define new interface ${ifName}`,
+      defineInterface(conn, formatElement(top)),
+    );
+    const r = new Result().extra(`Device ${ifName} un-attached from bridge ${brName}\n`);
+    r.data = { device: ifName, bridge: brName, started: !opts["no-start"] };
+    if (!opts["no-start"]) {
+      await reported(`Failed to start interface ${ifName}`, startInterface(conn, iface));
+      r.extra(`Interface ${ifName} started\n`);
+    }
+    return r;
+  },
+});
+
 /** The Interface group's commands. */
 export const interfaceCommands: CommandDef[] = [
   ifaceBegin,
+  ifaceBridge,
   ifaceCommit,
   ifaceDefine,
   ifaceDestroy,
@@ -285,5 +434,6 @@ export const interfaceCommands: CommandDef[] = [
   ifaceName,
   ifaceRollback,
   ifaceStart,
+  ifaceUnbridge,
   ifaceUndefine,
 ] as unknown as CommandDef[];

@@ -21,3 +21,9 @@ help iface-destroy
 help iface-begin
 help iface-commit
 help iface-rollback
+help iface-bridge
+help iface-unbridge
+help iface-edit
+help net-edit
+help net-update
+help net-dhcp-leases
