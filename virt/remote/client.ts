@@ -226,6 +226,7 @@ export class RemoteClient implements Driver {
   #countToDeath = 0;
   #keepaliveTimer: ReturnType<typeof setTimeout> | undefined;
   #readerDone: Promise<void>;
+  #paused = false;
 
   /** Wrap a connected transport; use {@link RemoteClient.open} to also authenticate and open. */
   constructor(transport: Transport, options: ClientOptions = {}) {
@@ -488,6 +489,8 @@ export class RemoteClient implements Driver {
     const ka = this.#keepalive;
     if (!ka || this.closed) return;
     const intervalMs = ka.interval * 1000;
+    // While a slow stream reader holds reading back, silence is ours, not the daemon's.
+    if (this.#paused) this.#lastReceived = Date.now();
     const idle = Date.now() - this.#lastReceived;
     if (idle < intervalMs) {
       this.#scheduleKeepalive(intervalMs - idle);
@@ -645,7 +648,12 @@ export class RemoteClient implements Driver {
         frames.push(buf.slice(0, n));
         for (let packet = frames.next(); packet; packet = frames.next()) {
           const stream = this.#dispatch(decodeMessage(packet));
-          if (stream) await stream.drained();
+          if (stream) {
+            this.#paused = true;
+            await stream.drained();
+            this.#paused = false;
+            this.#lastReceived = Date.now();
+          }
         }
       }
     } catch (e) {

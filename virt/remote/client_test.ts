@@ -500,3 +500,51 @@ Deno.test("streams: upload chunks data and surfaces the daemon's error at finish
   await daemon.stop();
   assert(received.join() === "262120,262120,75760", received.join());
 });
+
+Deno.test("streams: a slow reader holds the daemon back instead of buffering everything", async () => {
+  const chunk = 262120;
+  const count = 80; // about 20 MiB, more than twice the high-water mark
+  const daemon = await fakeDaemon(async (peer) => {
+    const call = (await peer.recv())!;
+    await peer.reply(call.header, void_, undefined);
+    const s = { ...call.header, type: MessageType.STREAM, status: MessageStatus.CONTINUE };
+    for (let i = 0; i < count; i++) {
+      await peer.send(encodeRaw(s, new Uint8Array(chunk).fill(i & 0xff)));
+    }
+    await peer.send(encodeRaw(s, new Uint8Array()));
+    for (let m = await peer.recv(); m; m = await peer.recv()) {
+      if (m.header.type === MessageType.STREAM) {
+        await peer.send(encodeRaw({ ...s, status: MessageStatus.OK }, new Uint8Array()));
+      } else {
+        await peer.reply(m.header, void_, undefined);
+      }
+    }
+  });
+  const client = new RemoteClient(await connectUnix(daemon.path));
+  client.startKeepalive({ interval: 0.02, count: 1 });
+  const { stream } = await client.openStream("storageVolDownload", {
+    vol: { pool: "p", name: "v", key: "k" },
+    offset: 0n,
+    length: 0n,
+    flags: 0,
+  });
+  let maxBuffered = 0;
+  let total = 0;
+  let index = 0;
+  for await (const c of stream) {
+    assert(c instanceof Uint8Array);
+    maxBuffered = Math.max(maxBuffered, stream.buffered);
+    for (let off = 0; off < c.length; off += 65536) {
+      assert(c[off] === (Math.floor((total + off) / chunk) & 0xff), `order at ${total + off}`);
+    }
+    total += c.length;
+    // pauses longer than keepalive allows a silent daemon
+    if (index++ % 8 === 0) await new Promise((r) => setTimeout(r, 60));
+  }
+  await stream.finish();
+  assert(!client.closed, "a paused reader is not a dead daemon");
+  await client.close();
+  await daemon.stop();
+  assert(total === chunk * count, `${total}`);
+  assert(maxBuffered <= 8 * 1024 * 1024 + 2 * chunk, `buffered ${maxBuffered}`);
+});
