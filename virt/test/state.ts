@@ -205,8 +205,8 @@ export class TestState {
     let body: string;
     try {
       body = await Deno.readTextFile(path);
-    } catch (e) {
-      throw fileError(path, e);
+    } catch {
+      throw fileError(path);
     }
     const s = new TestState();
     try {
@@ -219,7 +219,7 @@ export class TestState {
 
   private loadNode(root: XmlElement, file: string | undefined): void {
     if (root.name !== "node") {
-      throw virtError(27, "Root element is not 'node'", From.TEST);
+      throw virtError(27, `expecting root element of 'node', not '${root.name}'`, From.XML);
     }
     this.parseNodeInfo(root);
     const resolve = (e: XmlElement): XmlElement => {
@@ -229,8 +229,8 @@ export class TestState {
       let body: string;
       try {
         body = Deno.readTextFileSync(abs);
-      } catch (err) {
-        throw fileError(abs, err);
+      } catch {
+        throw fileError(abs);
       }
       return parseXml(body, abs);
     };
@@ -424,17 +424,6 @@ function setPoolDefaults(obj: PoolObj): void {
   obj.def.available = DEFAULT_POOL_CAPACITY;
 }
 
-function fileError(path: string, e: unknown): VirtError {
-  const reason = e instanceof Deno.errors.NotFound
-    ? "No such file or directory"
-    : e instanceof Deno.errors.PermissionDenied
-    ? "Permission denied"
-    : e instanceof Error
-    ? e.message
-    : String(e);
-  return new VirtError({
-    code: 38,
-    domain: From.NONE,
-    message: `failed to read file '${path}': ${reason}`,
-  });
+function fileError(path: string): VirtError {
+  return virtError(27, `failed to parse xml document '${path}'`, From.XML);
 }

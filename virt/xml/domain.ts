@@ -762,11 +762,13 @@ function normalizeDevices(input: XmlElement[], def: DomainDef): XmlElement[] {
   const implicit: DriveCtl[] = [];
   const usedNames = new Set<string>();
   let videoCount = 0;
+  for (const d of sortDisks(input.filter((e) => e.name === "disk"))) {
+    push("disk", normalizeDisk(d, def, implicit));
+  }
   for (const d of input) {
     if (!DEVICE_ORDER.includes(d.name)) continue;
     switch (d.name) {
       case "disk":
-        push("disk", normalizeDisk(d, def, implicit));
         break;
       case "interface":
         push("interface", normalizeInterface(d, usedNames));
@@ -810,6 +812,27 @@ function normalizeDevices(input: XmlElement[], def: DomainDef): XmlElement[] {
   assignIfnames(byKind.get("interface") ?? [], usedNames);
   const out: XmlElement[] = [];
   for (const kind of DEVICE_ORDER) out.push(...(byKind.get(kind) ?? []));
+  return out;
+}
+
+/**
+ * Disks in libvirt's parse order: each new disk goes before the first later-named disk of the
+ * same bus as written in the XML (an absent bus counts as its own bus), else after the last one.
+ */
+function sortDisks(disks: XmlElement[]): XmlElement[] {
+  const out: XmlElement[] = [];
+  const bus = (d: XmlElement) => child(d, "target")?.attrs.bus ?? "";
+  const index = (d: XmlElement) => diskNameToIndex(child(d, "target")?.attrs.dev ?? "");
+  for (const disk of disks) {
+    let at = -1;
+    for (let i = out.length - 1; i >= 0; i--) {
+      if (bus(out[i]) !== bus(disk)) continue;
+      if (index(out[i]) > index(disk)) at = i;
+      else if (at === -1) at = i + 1;
+    }
+    if (at === -1) out.push(disk);
+    else out.splice(at, 0, disk);
+  }
   return out;
 }
 

@@ -101,6 +101,13 @@ export function formatNetworkXml(def: NetworkDef): string {
   for (const m of meta) out += formatElement(m, 2);
   if (def.forward) out += formatElement(def.forward, 2);
   if (def.bridgeEl) out += formatElement(def.bridgeEl, 2);
-  for (const e of def.rest) if (e.name !== "metadata") out += formatElement(e, 2);
+  for (const e of def.rest) {
+    if (e.name === "metadata") continue;
+    // libvirt always writes <ip> with an opening and a closing tag.
+    if (e.name === "ip" && e.children.length === 0) {
+      out += formatElement({ ...e, children: [{ name: "x", attrs: {}, children: [] }] }, 2)
+        .replace(/ {4}<x\/>\n/, "");
+    } else out += formatElement(e, 2);
+  }
   return out + "</network>\n";
 }

@@ -192,7 +192,6 @@ export function formatVolumeXml(v: VolumeDef, pool: PoolDef): string {
   let out = `<volume type='${escapeXml(v.type)}'>\n`;
   out += `  <name>${escapeXml(v.name)}</name>\n`;
   out += `  <key>${escapeXml(v.key)}</key>\n`;
-  out += "  <source>\n  </source>\n";
   out += `  <capacity unit='bytes'>${v.capacity}</capacity>\n`;
   out += `  <allocation unit='bytes'>${v.allocation}</allocation>\n`;
   out += "  <target>\n";
