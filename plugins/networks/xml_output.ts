@@ -13,12 +13,12 @@ export const xpathOptions = {
   wrap: opt.bool("wrap xpath results in an common root element"),
 };
 
-// libxml2 escapes text and attribute values this way when it dumps a node without an encoding.
+// libxml2's escaping of text and attribute values in a node dump (UTF-8 stays as it is).
 function escapeText(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
     /\r/g,
     "&#13;",
-  ).replace(/[\u0080-\u{10ffff}]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`);
+  );
 }
 
 function escapeAttr(s: string): string {
