@@ -27,7 +27,7 @@ import {
   type XmlElement,
 } from "../../virt/xml/tree.ts";
 import { editDefinition } from "./edit.ts";
-import { lookupInterface } from "./lookup.ts";
+import { compareNames, lookupInterface } from "./lookup.ts";
 import { dumpXml, xpathOptions } from "./xml_output.ts";
 
 const interfaceOpt = (help = "interface name or MAC address") =>
@@ -62,10 +62,7 @@ export const ifaceList = defineCommand({
     if (opts.all) flags = ListInterfaces.ACTIVE | ListInterfaces.INACTIVE;
     const conn = ctx.conn;
     const ifaces = await reported("Failed to list interfaces", listInterfaces(conn, flags));
-    ifaces.sort((a, b) => {
-      const x = a.name.toLowerCase(), y = b.name.toLowerCase();
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    ifaces.sort((a, b) => compareNames(a.name, b.name));
     const rows: string[][] = [];
     const data = [];
     for (const iface of ifaces) {

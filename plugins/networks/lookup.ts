@@ -21,9 +21,11 @@ export interface LookupBy {
   name?: boolean;
 }
 
+const encoder = new TextEncoder();
+
 // virsh compares the option's length in bytes with VIR_UUID_STRING_BUFLEN - 1.
 const UUID_STRING_LEN = 36;
-const byteLength = (s: string) => new TextEncoder().encode(s).length;
+const byteLength = (s: string) => encoder.encode(s).length;
 
 // Keeps the last libvirt error of the attempts, as virsh reports the pending one.
 async function attempt<T>(fn: () => Promise<T>, errors: VirtError[]): Promise<T | undefined> {
@@ -72,4 +74,15 @@ export async function lookupInterface(
   else if (mac && by.mac) iface = await attempt(() => interfaceByMac(conn, text), errors);
   if (!iface) throw notFound("interface", text, errors);
   return iface;
+}
+
+/** virsh's vshStrcasecmp: byte-wise comparison with ASCII letters folded to lower case. */
+export function compareNames(a: string, b: string): number {
+  const x = encoder.encode(a), y = encoder.encode(b);
+  const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = lower(x[i]) - lower(y[i]);
+    if (d) return d;
+  }
+  return x.length - y.length;
 }

@@ -28,7 +28,7 @@ import {
   XML_INACTIVE,
 } from "../../virt/network.ts";
 import { editDefinition } from "./edit.ts";
-import { lookupNetwork } from "./lookup.ts";
+import { compareNames, lookupNetwork } from "./lookup.ts";
 import { dumpXml, xpathOptions } from "./xml_output.ts";
 
 const networkOpt = (help = "network name or uuid") => opt.network(help);
@@ -44,12 +44,6 @@ async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
 }
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
-
-// virsh sorts names with an ASCII case-insensitive comparison.
-function byName(a: RemoteNetwork, b: RemoteNetwork): number {
-  const x = a.name.toLowerCase(), y = b.name.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 export const netList = defineCommand({
   name: "net-list",
@@ -87,7 +81,7 @@ export const netList = defineCommand({
       if (e instanceof VirtError) throw new VshError("Failed to list networks", { cause: e });
       throw e;
     }
-    nets.sort(byName);
+    nets.sort((a, b) => compareNames(a.name, b.name));
     const r = new Result();
     const data = [];
     const rows: string[][] = [];
@@ -459,8 +453,7 @@ export const netDhcpLeases = defineCommand({
       }
       throw e;
     }
-    const key = (l: DhcpLease) => (l.mac ?? "").toLowerCase();
-    leases.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    leases.sort((a, b) => compareNames(a.mac ?? "", b.mac ?? ""));
     const rows = leases.map((l) => [
       localTime(l.expirytime),
       l.mac ?? "-",
