@@ -1,0 +1,2 @@
+#@ args
+#@ argv freecell --all

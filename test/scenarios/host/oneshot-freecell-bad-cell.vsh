@@ -1,0 +1,1 @@
+#@ argv freecell --cellno 7

@@ -1,0 +1,1 @@
+#@ argv net-info nope

@@ -1,0 +1,1 @@
+#@ argv net-list --all
