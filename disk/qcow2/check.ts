@@ -81,6 +81,8 @@ export async function checkQcow2(
     for (let c = first; c <= last; c++) refs[c]++;
   };
 
+  // Hostile images can point many L1 entries (or snapshots) at the same tables.
+  let budget = 2 ** 30;
   inc(0, cs);
   const walk = async (l1off: number, l1size: number, active: boolean) => {
     inc(l1off, l1size * 8);
@@ -98,6 +100,10 @@ export async function checkQcow2(
         continue;
       }
       if (l2off + cs > fileLen) continue;
+      budget -= img.l2Entries;
+      if (budget < 0) {
+        throw new DiskError("corrupt", "Too many L2 table references; the metadata is corrupt");
+      }
       const t = await img.loadL2(l2off);
       let nextContiguous = 0;
       for (let j = 0; j < img.l2Entries; j++) {

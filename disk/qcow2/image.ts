@@ -96,6 +96,7 @@ export class Qcow2Image implements BlockDevice {
   #reftableDirty = false;
   #headerDirty = false;
   #freed = new Set<number>();
+  #pendingDec: number[] = [];
   #allocHint = 0;
   #endCluster = 0;
   #compressedTail = 0;
@@ -285,6 +286,11 @@ export class Qcow2Image implements BlockDevice {
     return this.decodeEntry(t, ci % this.l2Entries, sub);
   }
 
+  #hasL2(offset: number): boolean {
+    const l1i = Math.floor(offset / (this.clusterSize * this.l2Entries));
+    return l1i < this.header.l1Size && entryOffset(this.l1View, l1i * 8) !== 0;
+  }
+
   /** Size of the unit a mapping describes: a subcluster with extended L2, else a cluster. */
   get unitSize(): number {
     return this.extendedL2 ? this.clusterSize / 32 : this.clusterSize;
@@ -293,6 +299,23 @@ export class Qcow2Image implements BlockDevice {
   // ---- reading ----------------------------------------------------------------------------
 
   async read(offset: number, buf: Uint8Array): Promise<void> {
+    this.#trimCaches();
+    await this.#read(offset, buf);
+  }
+
+  /**
+   * Keeps the table caches bounded. Called only on entry to public methods, so that no
+   * table a method is working on is dropped under it; dirty tables are written first.
+   */
+  #trimCaches(): void {
+    const bytes = (this.#l2Cache.size + this.#rbCache.size) * this.clusterSize;
+    if (bytes <= CACHE_LIMIT) return;
+    if (!this.readOnly) this.flushSync();
+    this.#l2Cache.clear();
+    this.#rbCache.clear();
+  }
+
+  async #read(offset: number, buf: Uint8Array): Promise<void> {
     const unit = this.unitSize;
     let pos = 0;
     const len = buf.length;
@@ -377,6 +400,7 @@ export class Qcow2Image implements BlockDevice {
   // ---- block status -----------------------------------------------------------------------
 
   async blockStatus(offset: number, length: number): Promise<BlockExtent> {
+    this.#trimCaches();
     const unit = this.unitSize;
     const end = Math.min(offset + length, this.header.size);
     if (offset >= end) {
@@ -385,7 +409,13 @@ export class Qcow2Image implements BlockDevice {
     const m = await this.lookup(offset);
     let n = Math.min(unit - (offset % unit), end - offset);
     const firstHost = m.host + (offset % unit);
+    const span = this.clusterSize * this.l2Entries;
     while (offset + n < end && m.kind !== "compressed") {
+      if (m.kind === "unallocated" && !this.#hasL2(offset + n)) {
+        // No L2 table: the whole range it would map is unallocated.
+        n = Math.min(end - offset, (Math.floor((offset + n) / span) + 1) * span - offset);
+        continue;
+      }
       const m2 = await this.lookup(offset + n);
       if (m2.kind !== m.kind) break;
       if (m.host || m2.host) {
@@ -527,6 +557,12 @@ export class Qcow2Image implements BlockDevice {
     if (len <= 0) return;
     const first = Math.floor(off / this.clusterSize);
     const last = Math.floor((off + len - 1) / this.clusterSize);
+    if (delta < 0) {
+      // A reference is dropped only once the tables that held it are on disk: decrements wait
+      // for the next flush, which writes L2/L1 tables first.
+      for (let c = first; c <= last; c++) for (let k = 0; k < -delta; k++) this.#pendingDec.push(c);
+      return;
+    }
     for (let c = first; c <= last; c++) {
       const r = this.getRefcountSync(c) + delta;
       if (r < 0) throw new DiskError("corrupt", `Refcount of cluster ${c} would drop below zero`);
@@ -680,8 +716,7 @@ export class Qcow2Image implements BlockDevice {
   #release(m: ClusterMapping): void {
     if (m.kind === "compressed") this.updateRefcounts(m.coffset!, m.csize!, -1);
     else if (m.host) {
-      const ci = Math.floor(m.host / this.clusterSize);
-      this.setRefcountSync(ci, this.getRefcountSync(ci) - 1);
+      this.updateRefcounts(m.host, 1, -1);
     }
   }
 
@@ -716,7 +751,7 @@ export class Qcow2Image implements BlockDevice {
     if (old) {
       buf.set((await this.loadL2(old)).buf);
       const oc = Math.floor(old / this.clusterSize);
-      this.setRefcountSync(oc, this.getRefcountSync(oc) - 1);
+      this.updateRefcounts(oc * this.clusterSize, 1, -1);
     }
     const t = { buf, view: new DataView(buf.buffer), dirty: true };
     this.#l2Cache.set(host, t);
@@ -727,6 +762,7 @@ export class Qcow2Image implements BlockDevice {
 
   async write(offset: number, buf: Uint8Array): Promise<void> {
     this.#checkWritable(offset, buf.length);
+    this.#trimCaches();
     const cs = this.clusterSize;
     let pos = 0;
     while (pos < buf.length) {
@@ -766,10 +802,10 @@ export class Qcow2Image implements BlockDevice {
       else {
         data = new Uint8Array(k * cs);
         const lastIdx = Math.ceil((inOff + n) / cs) - 1;
-        if (inOff > 0 || (lastIdx === 0 && n < cs)) await this.read(ci * cs, data.subarray(0, cs));
+        if (inOff > 0 || (lastIdx === 0 && n < cs)) await this.#read(ci * cs, data.subarray(0, cs));
         if (lastIdx > 0 && (inOff + n) % cs !== 0) {
           const at = lastIdx * cs;
-          await this.read(ci * cs + at, data.subarray(at, at + cs));
+          await this.#read(ci * cs + at, data.subarray(at, at + cs));
         }
         data.set(buf.subarray(pos, pos + n), inOff);
       }
@@ -783,7 +819,6 @@ export class Qcow2Image implements BlockDevice {
       t.dirty = true;
       pos += n;
     }
-    await this.#maybeFlush();
   }
 
   /** Stores one guest cluster as already-deflated bytes (qemu's compressed write). */
@@ -815,7 +850,6 @@ export class Qcow2Image implements BlockDevice {
     t.dirty = true;
     this.#release(old);
     this.#lastCompressed = null;
-    await this.#maybeFlush();
   }
 
   async writeZeroes(offset: number, length: number): Promise<void> {
@@ -844,15 +878,6 @@ export class Qcow2Image implements BlockDevice {
       }
       pos += n;
     }
-    await this.#maybeFlush();
-  }
-
-  async #maybeFlush(): Promise<void> {
-    const bytes = (this.#l2Cache.size + this.#rbCache.size) * this.clusterSize;
-    if (bytes <= CACHE_LIMIT) return;
-    await this.flush();
-    this.#l2Cache.clear();
-    this.#rbCache.clear();
   }
 
   /** Rewrites the header cluster from {@link header}. */
@@ -900,6 +925,16 @@ export class Qcow2Image implements BlockDevice {
     if (this.#headerDirty) {
       this.#writeHeaderSync();
       this.file.flushSync();
+    }
+    if (this.#pendingDec.length) {
+      const dec = this.#pendingDec;
+      this.#pendingDec = [];
+      for (const c of dec) {
+        const r = this.getRefcountSync(c) - 1;
+        if (r < 0) throw new DiskError("corrupt", `Refcount of cluster ${c} would drop below zero`);
+        this.setRefcountSync(c, r);
+      }
+      if (this.#writeRefcountsSync()) this.file.flushSync();
     }
     for (const c of this.#freed) if (c < this.#allocHint) this.#allocHint = c;
     this.#freed.clear();
@@ -958,8 +993,27 @@ export class Qcow2Image implements BlockDevice {
     });
   }
 
+  async #clearCopiedFlags(): Promise<void> {
+    for (let i = 0; i < this.header.l1Size; i++) {
+      const off = entryOffset(this.l1View, i * 8);
+      if (!off) continue;
+      setEntry(this.l1View, i * 8, off, false);
+      this.#l1Dirty = true;
+      const t = await this.loadL2(off);
+      for (let j = 0; j < this.l2Entries; j++) {
+        const b = j * this.l2EntrySize;
+        const hi = t.view.getUint32(b);
+        if (hi & COPIED_HI) {
+          t.view.setUint32(b, hi & ~COPIED_HI);
+          t.dirty = true;
+        }
+      }
+    }
+  }
+
   /** Sets or clears the COPIED flags of the active tables from the current refcounts. */
   async #fixCopiedFlags(): Promise<void> {
+    this.flushSync();
     for (let i = 0; i < this.header.l1Size; i++) {
       const off = entryOffset(this.l1View, i * 8);
       if (!off) continue;
@@ -1025,9 +1079,12 @@ export class Qcow2Image implements BlockDevice {
     for (let i = 0; i < size; i++) cv.setUint32(i * 8, cv.getUint32(i * 8) & ~COPIED_HI);
     const l1off = size ? this.allocClusters(Math.ceil(size * 8 / cs)) : 0;
     if (size) await this.file.write(l1off, copy);
+    // Clear COPIED flags before raising refcounts: a crash in between then leaves flags that
+    // merely cost an extra copy-on-write, never an in-place write into shared clusters.
+    await this.#clearCopiedFlags();
+    this.flushSync();
     await this.#updateL1Refcounts(this.l1View, size, 1);
-    await this.#fixCopiedFlags();
-    await this.flush();
+    this.flushSync();
     const snap: Qcow2Snapshot = {
       l1TableOffset: l1off,
       l1Size: size,
