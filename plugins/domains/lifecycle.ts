@@ -735,7 +735,7 @@ export const domrename = defineCommand({
     "new-name": opt.data("new domain name", { required: true }),
   },
   async handler(ctx, opts) {
-    const dom = await commandDomain(ctx, opts.domain, { name: true, uuid: true });
+    const dom = await commandDomain(ctx, opts.domain);
     await dom.rename(opts["new-name"] ?? "");
     return new Result().extra("Domain successfully renamed\n");
   },

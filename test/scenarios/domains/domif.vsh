@@ -1,0 +1,7 @@
+#@ args
+# domiflist
+domiflist test
+domiflist test --inactive
+domiflist 1
+domiflist
+domiflist nosuch

@@ -1,0 +1,5 @@
+#@ args
+# save and managedsave report progress with --verbose
+save test s1.img --verbose
+restore s1.img
+managedsave test --verbose
