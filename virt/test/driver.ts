@@ -6,6 +6,7 @@ import type { ProcArgs, ProcName, ProcRet } from "../remote/protocol.ts";
 import { VirtError } from "../errors.ts";
 import { checkFlags, invalidArg, noSupport, readOnly } from "./errors.ts";
 import { DomainProcs } from "./domains.ts";
+import { SnapshotProcs } from "./snapshots.ts";
 import { capabilitiesXml, NODE_CPU_STATS, SYSINFO_XML } from "./host.ts";
 import { InterfaceProcs, NetworkProcs, StorageProcs } from "./objects.ts";
 import type { TestState } from "./state.ts";
@@ -62,6 +63,9 @@ const MUTATING = new Set<string>([
   "domainGetHostname",
   "domainGetTime",
   "domainMemoryStats",
+  "domainSnapshotCreateXml",
+  "domainRevertToSnapshot",
+  "domainSnapshotDelete",
   "networkCreate",
   "networkCreateXml",
   "networkDefineXml",
@@ -133,6 +137,7 @@ export class TestDriver implements Driver {
   private buildTable(): Record<string, Handler> {
     const s = this.state;
     const d = new DomainProcs(s);
+    const sn = new SnapshotProcs(s, (dom) => d.obj(dom));
     const n = new NetworkProcs(s);
     const i = new InterfaceProcs(s);
     const st = new StorageProcs(s);
@@ -259,6 +264,23 @@ export class TestDriver implements Driver {
       domainInjectNmi: (a) => d.injectNmi(a),
       domainSendProcessSignal: (a) => d.sendProcessSignal(a),
       domainGetCpuStats: (a) => d.getCpuStats(a),
+
+      domainSnapshotCreateXml: (a) => sn.createXml(a),
+      domainSnapshotGetXmlDesc: (a) => sn.getXmlDesc(a),
+      domainSnapshotNum: (a) => sn.num(a),
+      domainSnapshotListNames: (a) => sn.listNames(a),
+      domainListAllSnapshots: (a) => sn.listAll(a),
+      domainSnapshotNumChildren: (a) => sn.numChildren(a),
+      domainSnapshotListChildrenNames: (a) => sn.listChildrenNames(a),
+      domainSnapshotListAllChildren: (a) => sn.listAllChildren(a),
+      domainSnapshotLookupByName: (a) => sn.lookupByName(a),
+      domainHasCurrentSnapshot: (a) => sn.hasCurrent(a),
+      domainSnapshotCurrent: (a) => sn.current(a),
+      domainSnapshotGetParent: (a) => sn.getParent(a),
+      domainSnapshotIsCurrent: (a) => sn.isCurrent(a),
+      domainSnapshotHasMetadata: (a) => sn.hasMetadata(a),
+      domainRevertToSnapshot: (a) => sn.revert(a),
+      domainSnapshotDelete: (a) => sn.delete(a),
 
       connectListAllNetworks: (a) => n.listAll(a),
       connectNumOfNetworks: () => n.numOf(true),

@@ -35,8 +35,8 @@ export function scrubRandom(xml: string): string {
     .replace(/52:54:00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}/g, "52:54:00:XX:XX:XX");
 }
 
-/** The message virsh prints after the last `error: ` of its stderr. */
+/** The message of the last `error: ` line virsh printed on stderr. */
 export function lastError(stderr: string): string {
-  const i = stderr.lastIndexOf("error: ");
-  return i < 0 ? "" : stderr.slice(i + 7).replace(/\n+$/, "");
+  const lines = stderr.split("\n").filter((l) => l.startsWith("error: "));
+  return lines.length ? lines[lines.length - 1].slice(7) : "";
 }
