@@ -163,3 +163,20 @@ export async function suspendForDuration(
 export async function cpuModelNames(conn: Connection, arch: string): Promise<string[]> {
   return (await conn.call("connectGetCpuModelNames", { arch, need_results: 1, flags: 0 })).models;
 }
+
+/** libvirt's virCPUCompareResult values. */
+export const CpuCompareResult = { INCOMPATIBLE: 0, IDENTICAL: 1, SUPERSET: 2 } as const;
+
+/** Compare a CPU description with the host CPU (flags: 1 fail if incompatible, 2 validate). */
+export async function compareCpu(conn: Connection, xml: string, flags: number): Promise<number> {
+  return (await conn.call("connectCompareCpu", { xml, flags })).result;
+}
+
+/** The baseline CPU of several CPU descriptions (flags: 1 expand features, 2 migratable). */
+export async function baselineCpu(
+  conn: Connection,
+  cpus: string[],
+  flags: number,
+): Promise<string> {
+  return (await conn.call("connectBaselineCpu", { xmlCPUs: cpus, flags })).cpu;
+}

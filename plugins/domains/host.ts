@@ -9,14 +9,17 @@ import {
   Result,
   VshError,
 } from "../../shell/mod.ts";
-import type { CommandDef } from "../../shell/mod.ts";
+import type { CommandDef, ShellContext } from "../../shell/mod.ts";
 import { VirtError } from "../../virt/errors.ts";
 import { child, childrenNamed, parseXml } from "../../virt/xml/tree.ts";
 import type { TypedParam } from "../../virt/remote/protocol.ts";
 import {
   ALL_CELLS,
+  baselineCpu,
   capabilities,
   cellsFreeMemory,
+  compareCpu,
+  CpuCompareResult,
   cpuMap,
   cpuModelNames,
   cpuStats,
@@ -33,6 +36,8 @@ import {
   sysinfo,
 } from "../../virt/host.ts";
 import { typedParamText } from "./monitor.ts";
+import { evaluateXPath, type XNode, xpathDocument } from "../networks/xpath.ts";
+import { dumpNode } from "../networks/xml_output.ts";
 
 // Turns a libvirt failure into virsh's two lines: the command's message, then libvirt's.
 async function reported<T>(message: string, p: Promise<T>): Promise<T> {
@@ -477,9 +482,95 @@ export const cpuModels = defineCommand({
   },
 });
 
+// Where CPU definitions sit in the documents cpu-compare and cpu-baseline accept: bare <cpu>
+// elements, domains, host capabilities and domain capabilities (the host-model mode).
+const CPU_PATHS = "/container/cpu|/container/domain/cpu|/container/capabilities/host/cpu|" +
+  "/container/domainCapabilities/cpu/mode[@name='host-model' and @supported='yes']";
+
+// virsh's vshExtractCPUDefXMLs: every CPU definition in the file, as XML text.
+async function extractCpuDefinitions(ctx: ShellContext, file: string): Promise<string[]> {
+  let text = await ctx.readFile(file);
+  const declEnd = text.indexOf("?>");
+  if (text.startsWith("<?xml") && declEnd >= 0) text = text.slice(declEnd + 2);
+  let root;
+  try {
+    root = parseXml(`<container>${text}</container>`, file);
+  } catch (e) {
+    if (e instanceof Error) throw new VshError(e.message);
+    throw e;
+  }
+  const found = evaluateXPath(CPU_PATHS, xpathDocument(root)) as XNode[];
+  if (found.length === 0) {
+    throw new VshError(
+      `File '${file}' does not contain any <cpu> element or valid domain XML, host capabilities XML, or domain capabilities XML`,
+    );
+  }
+  // A domain capabilities' <mode> becomes a plain <cpu>.
+  return found.map((n) => dumpNode(n.name === "mode" ? { ...n, name: "cpu", attrs: [] } : n));
+}
+
+export const cpuCompare = defineCommand({
+  name: "cpu-compare",
+  group: "host",
+  summary: "compare host CPU with a CPU described by an XML file",
+  description: "compare CPU with host CPU",
+  options: {
+    file: opt.data("file containing an XML CPU description", { required: true, complete: "file" }),
+    error: opt.bool("report error if CPUs are incompatible"),
+    validate: opt.bool("validate the XML document against schema"),
+  },
+  json: "incompatible, identical or superset",
+  async handler(ctx, opts) {
+    const flags = (opts.error ? 1 : 0) | (opts.validate ? 2 : 0);
+    const file = opts.file!;
+    const cpus = await extractCpuDefinitions(ctx, file);
+    const result = await reported(
+      `Failed to compare host CPU with ${file}`,
+      compareCpu(ctx.conn, cpus[0], flags),
+    );
+    const r = new Result();
+    switch (result) {
+      case CpuCompareResult.INCOMPATIBLE:
+        r.data = "incompatible";
+        return r.print(`CPU described in ${file} is incompatible with host CPU\n`).fail();
+      case CpuCompareResult.IDENTICAL:
+        r.data = "identical";
+        return r.print(`CPU described in ${file} is identical to host CPU\n`);
+      case CpuCompareResult.SUPERSET:
+        r.data = "superset";
+        return r.print(`Host CPU is a superset of CPU described in ${file}\n`);
+      default:
+        throw new VshError(`Failed to compare host CPU with ${file}`);
+    }
+  },
+});
+
+export const cpuBaseline = defineCommand({
+  name: "cpu-baseline",
+  group: "host",
+  summary: "compute baseline CPU",
+  description: "Compute baseline CPU for a set of given CPUs.",
+  options: {
+    file: opt.data("file containing XML CPU descriptions", { required: true, complete: "file" }),
+    features: opt.bool("Show features that are part of the CPU model type"),
+    migratable: opt.bool("Do not include features that block migration"),
+  },
+  json: "the baseline CPU's XML as a string",
+  async handler(ctx, opts) {
+    const flags = (opts.features ? 1 : 0) | (opts.migratable ? 2 : 0);
+    const cpus = await extractCpuDefinitions(ctx, opts.file!);
+    const xml = await baselineCpu(ctx.conn, cpus, flags);
+    const r = new Result().print(xml);
+    r.data = xml;
+    return r;
+  },
+});
+
 /** The host commands this plugin contributes (version, hostname and uri are the shell's). */
 export const hostCommands: CommandDef[] = [
   capabilitiesCmd,
+  cpuBaseline,
+  cpuCompare,
   cpuModels,
   domcapabilities,
   freecell,

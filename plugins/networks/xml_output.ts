@@ -25,9 +25,11 @@ function escapeAttr(s: string): string {
   return escapeText(s).replace(/"/g, "&quot;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
 }
 
-// xmlNodeDump with formatting on: children are indented only while no element on the way
-// down has a text child; once one has, its whole subtree is written inline.
-function dumpNode(n: XNode, indent: number, format: boolean): string {
+/**
+ * A node as libxml2's xmlNodeDump writes it with formatting on: children are indented only
+ * while no element on the way down has a text child; below one that has, all is inline.
+ */
+export function dumpNode(n: XNode, indent = 0, format = true): string {
   if (n.kind === "attribute") return ` ${n.name}="${escapeAttr(n.value)}"`;
   if (n.kind === "text") return escapeText(n.value);
   if (n.kind === "root") {

@@ -10,3 +10,5 @@ help maxvcpus
 help nodecpumap
 help nodesuspend
 help cpu-models
+help cpu-compare
+help cpu-baseline
