@@ -11,6 +11,13 @@ export interface PrivateLibvirtd {
   readonly readonlySocketPath: string;
   /** TCP port on 127.0.0.1 (auth none), when started with `tcp: true`. */
   readonly tcpPort?: number;
+  /** TLS port on 127.0.0.1 (auth none, client certificate checked), with `tls: true`. */
+  readonly tlsPort?: number;
+  /**
+   * With `tls: true`: a directory with the test CA's cacert.pem and a client certificate
+   * (clientcert.pem, clientkey.pem), for `?pkipath=`.
+   */
+  readonly pkiPath?: string;
   /**
    * A client URI reaching this daemon over its UNIX socket for a driver URI such as
    * `test:///default` (the default) or `qemu:///system`.
@@ -26,6 +33,8 @@ export interface PrivateLibvirtd {
 export interface PrivateLibvirtdOptions {
   /** Also listen on TCP 127.0.0.1 without authentication. */
   tcp?: boolean;
+  /** Also listen with TLS on 127.0.0.1, with a throw-away CA and certificates. */
+  tls?: boolean;
   /** How long to wait for the socket, in milliseconds (default 20000). */
   timeoutMs?: number;
   /**
@@ -51,6 +60,40 @@ function freeTcpPort(): number {
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   return port;
+}
+
+// A throw-away CA, a server certificate for 127.0.0.1/localhost and a client certificate,
+// with the key usages libvirt's sanity checks require.
+async function makePki(dir: string): Promise<void> {
+  const server = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n" +
+    "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n";
+  const client = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n" +
+    "extendedKeyUsage=clientAuth\n";
+  await Deno.mkdir(`${dir}/client`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/server.ext`, server);
+  await Deno.writeTextFile(`${dir}/client.ext`, client);
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  const steps = [
+    ["req", "-x509", ...ec, "-keyout", "cakey.pem", "-out", "cacert.pem", "-days", "2"]
+      .concat(["-subj", "/CN=vsh test CA", "-addext", "basicConstraints=critical,CA:TRUE"])
+      .concat(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]),
+    ["req", ...ec, "-keyout", "serverkey.pem", "-out", "server.csr", "-subj", "/CN=localhost"],
+    ["x509", "-req", "-in", "server.csr", "-CA", "cacert.pem", "-CAkey", "cakey.pem"]
+      .concat(["-CAcreateserial", "-days", "2", "-extfile", "server.ext"])
+      .concat(["-out", "servercert.pem"]),
+    ["req", ...ec, "-keyout", "client/clientkey.pem", "-out", "client.csr"]
+      .concat(["-subj", "/O=vsh/CN=client"]),
+    ["x509", "-req", "-in", "client.csr", "-CA", "cacert.pem", "-CAkey", "cakey.pem"]
+      .concat(["-CAcreateserial", "-days", "2", "-extfile", "client.ext"])
+      .concat(["-out", "client/clientcert.pem"]),
+  ];
+  for (const args of steps) {
+    const out = await new Deno.Command("openssl", { args, cwd: dir, stdin: "null" }).output();
+    if (!out.success) {
+      throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+  }
+  await Deno.copyFile(`${dir}/cacert.pem`, `${dir}/client/cacert.pem`);
 }
 
 function readText(path: string): string {
@@ -108,6 +151,9 @@ export async function startPrivateLibvirtd(
 ): Promise<PrivateLibvirtd> {
   const dir = await Deno.makeTempDir({ prefix: "vsh-libvirtd-" });
   const tcpPort = options.tcp ? freeTcpPort() : undefined;
+  const tlsPort = options.tls ? freeTcpPort() : undefined;
+  const pki = `${dir}/pki`;
+  if (tlsPort) await makePki(pki);
   const socketPath = `${dir}/libvirt-sock`;
   const logPath = `${dir}/libvirtd.log`;
   const conf = [
@@ -116,7 +162,12 @@ export async function startPrivateLibvirtd(
     `unix_sock_rw_perms = "0700"`,
     `auth_unix_rw = "none"`,
     `auth_unix_ro = "none"`,
-    `listen_tls = 0`,
+    `listen_tls = ${tlsPort ? 1 : 0}`,
+    `tls_port = "${tlsPort ?? 16514}"`,
+    `auth_tls = "none"`,
+    `ca_file = "${pki}/cacert.pem"`,
+    `cert_file = "${pki}/servercert.pem"`,
+    `key_file = "${pki}/serverkey.pem"`,
     `listen_tcp = ${tcpPort ? 1 : 0}`,
     `listen_addr = "127.0.0.1"`,
     `tcp_port = "${tcpPort ?? 16509}"`,
@@ -142,7 +193,9 @@ export async function startPrivateLibvirtd(
     "mkdir -p /var/log/libvirt/qemu",
     // virtlogd is a child of the shell that becomes libvirtd, and dies with it.
     `setpriv --pdeathsig SIGKILL virtlogd -p "$D/virtlogd.pid" &`,
-    `exec libvirtd -f "$D/libvirtd.conf" -p "$D/libvirtd.pid"${tcpPort ? " --listen" : ""}`,
+    `exec libvirtd -f "$D/libvirtd.conf" -p "$D/libvirtd.pid"${
+      tcpPort || tlsPort ? " --listen" : ""
+    }`,
   ].join("\n");
   const child = new Deno.Command("unshare", {
     args: ["-m", "--propagation", "private", "/bin/sh", "-c", script],
@@ -223,17 +276,18 @@ export async function startPrivateLibvirtd(
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  if (tcpPort) {
+  for (const port of [tcpPort, tlsPort]) {
+    if (!port) continue;
     for (;;) {
       try {
-        const conn = await Deno.connect({ hostname: "127.0.0.1", port: tcpPort });
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port });
         conn.close();
         break;
       } catch {
         if (Date.now() > deadline || exited) {
           const text = log();
           await stop();
-          throw new Error(`private libvirtd did not listen on tcp port ${tcpPort}:\n${text}`);
+          throw new Error(`private libvirtd did not listen on port ${port}:\n${text}`);
         }
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -245,6 +299,8 @@ export async function startPrivateLibvirtd(
     socketPath,
     readonlySocketPath: `${dir}/libvirt-sock-ro`,
     tcpPort,
+    tlsPort,
+    pkiPath: tlsPort ? `${pki}/client` : undefined,
     uri(driverUri = "test:///default") {
       const m = /^([a-z0-9]+)(?:\+[a-z]+)?:\/\/\/([^?]*)(\?.*)?$/i.exec(driverUri);
       if (!m) throw new Error(`not a local driver URI: ${driverUri}`);

@@ -52,7 +52,8 @@ export {
   registerTransport,
   type RemoteTarget,
   remoteTarget,
+  tlsFiles,
   type TransportFactory,
 } from "./uri_socket.ts";
-export { connectTcp, connectUnix, type Transport } from "./transport.ts";
+export { connectTcp, connectTls, connectUnix, type TlsFiles, type Transport } from "./transport.ts";
 export type { ProcArgs, ProcName, ProcRet } from "./protocol.ts";

@@ -4,7 +4,14 @@
 import { ErrorCode, VirtError } from "../errors.ts";
 import { parseUri, type VirtUri } from "../uri.ts";
 import { type HandshakeOptions, type KeepaliveOptions, RemoteClient } from "./client.ts";
-import { connectTcp, connectUnix, FROM_REMOTE, type Transport } from "./transport.ts";
+import {
+  connectTcp,
+  connectTls,
+  connectUnix,
+  FROM_REMOTE,
+  type TlsFiles,
+  type Transport,
+} from "./transport.ts";
 
 /** Where and how to connect for one URI. */
 export interface RemoteTarget {
@@ -171,7 +178,37 @@ export function remoteTarget(
   return target;
 }
 
-/** Opens the byte stream for a transport that is not built in (ssh, tls…). */
+/**
+ * The CA, client certificate and key for TLS, where libvirt looks: `?pkipath=DIR`, else for
+ * root /etc/pki/CA/cacert.pem and /etc/pki/libvirt/{clientcert.pem,private/clientkey.pem},
+ * else each file from ~/.pki/libvirt/ when it exists there, else from the system place.
+ */
+export function tlsFiles(target: RemoteTarget, env: TargetEnv = defaultEnv()): TlsFiles {
+  const pki = target.remoteParams.pkipath;
+  if (pki) {
+    return {
+      caCert: `${pki}/cacert.pem`,
+      clientCert: `${pki}/clientcert.pem`,
+      clientKey: `${pki}/clientkey.pem`,
+    };
+  }
+  const system: TlsFiles = {
+    caCert: "/etc/pki/CA/cacert.pem",
+    clientCert: "/etc/pki/libvirt/clientcert.pem",
+    clientKey: "/etc/pki/libvirt/private/clientkey.pem",
+  };
+  if (env.euid === 0) return system;
+  const user = `${env.env("HOME") ?? ""}/.pki/libvirt`;
+  const pick = (name: string, fallback: string) =>
+    env.exists(`${user}/${name}`) ? `${user}/${name}` : fallback;
+  return {
+    caCert: pick("cacert.pem", system.caCert),
+    clientCert: pick("clientcert.pem", system.clientCert),
+    clientKey: pick("clientkey.pem", system.clientKey),
+  };
+}
+
+/** Opens the byte stream for a transport that is not built in (ssh, ext…). */
 export type TransportFactory = (target: RemoteTarget, uri: VirtUri) => Promise<Transport>;
 
 const transportFactories = new Map<string, TransportFactory>();
@@ -223,6 +260,10 @@ export async function openRemote(uri: string, opts: OpenRemoteOptions): Promise<
     transport = await connectUnix(target.socketPath!);
   } else if (target.transport === "tcp") {
     transport = await connectTcp(target.host!, target.port!);
+  } else if (target.transport === "tls" && !transportFactories.has("tls")) {
+    const noVerify = target.remoteParams.no_verify === "1";
+    transport = await connectTls(target.host!, target.port!, tlsFiles(target), noVerify);
+    encrypted = true;
   } else {
     const factory = transportFactories.get(target.transport);
     if (!factory) {

@@ -1,6 +1,6 @@
 import { parseUri } from "../uri.ts";
 import { VirtError } from "../errors.ts";
-import { chooseUnixSocket, remoteTarget, type TargetEnv } from "./uri_socket.ts";
+import { chooseUnixSocket, remoteTarget, type TargetEnv, tlsFiles } from "./uri_socket.ts";
 
 function assert(cond: unknown, msg = "assertion failed"): asserts cond {
   if (!cond) throw new Error(msg);
@@ -78,4 +78,19 @@ Deno.test("unix socket: system, read-only, modular daemon, session, ?socket=", (
   assert(sock("qemu:///session", false, noRuntime) === "/home/u/.cache/libvirt/libvirt-sock");
   const given = remoteTarget(parseUri("qemu:///system?socket=/tmp/s"), true, root);
   assert(given.socketPath === "/tmp/s");
+});
+
+Deno.test("TLS files: pkipath, root's system paths, user files with system fallback", () => {
+  const target = (uri: string) => remoteTarget(parseUri(uri), false, root);
+  const pki = tlsFiles(target("qemu+tls://h/system?pkipath=/p"), root);
+  assert(pki.caCert === "/p/cacert.pem" && pki.clientKey === "/p/clientkey.pem");
+  const sys = tlsFiles(target("qemu+tls://h/system"), root);
+  assert(sys.caCert === "/etc/pki/CA/cacert.pem");
+  assert(sys.clientCert === "/etc/pki/libvirt/clientcert.pem");
+  assert(sys.clientKey === "/etc/pki/libvirt/private/clientkey.pem");
+  const user = env(1000, { HOME: "/home/u" }, ["/home/u/.pki/libvirt/clientcert.pem"]);
+  const u = tlsFiles(target("qemu+tls://h/system"), user);
+  assert(u.caCert === "/etc/pki/CA/cacert.pem");
+  assert(u.clientCert === "/home/u/.pki/libvirt/clientcert.pem");
+  assert(u.clientKey === "/etc/pki/libvirt/private/clientkey.pem");
 });
