@@ -9,7 +9,11 @@ import { evaluateXPath, type XNode, xpathDocument, XPathSyntaxError } from "./xp
 
 /** The --xpath and --wrap options virsh gives every *-dumpxml command. */
 export const xpathOptions = {
-  xpath: opt.string("xpath expression to filter the XML document", { namedOnly: true }),
+  // virsh reads it "quietly": an empty expression fails the command without a message.
+  xpath: opt.string("xpath expression to filter the XML document", {
+    namedOnly: true,
+    emptyOk: true,
+  }),
   wrap: opt.bool("wrap xpath results in an common root element"),
 };
 
@@ -84,6 +88,7 @@ export function dumpXml(xml: string, xpath: string | undefined, wrap: boolean): 
     r.data = xml;
     return r;
   }
+  if (xpath === "") return r.fail();
   const doc = xpathDocument(parseXml(xml, "(xml)"));
   let value;
   try {

@@ -1,0 +1,1 @@
+#@ argv net-dumpxml default --xpath ""
