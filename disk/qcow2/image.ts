@@ -1,7 +1,7 @@
 // A qcow2 image (versions 2 and 3) over a host file: address translation, allocation,
 // refcounts, copy-on-write over a backing device, compressed clusters and snapshots.
 
-import { inflateRawSync } from "node:zlib";
+import * as zlib from "node:zlib";
 import type { BlockDevice, BlockExtent } from "../block.ts";
 import { DiskError } from "../errors.ts";
 import type { FileDevice } from "../file.ts";
@@ -250,13 +250,12 @@ export class Qcow2Image implements BlockDevice {
     if (this.extendedL2) {
       const zeroBits = t.view.getUint32(b + 8), allocBits = t.view.getUint32(b + 12);
       const subSize = this.clusterSize / 32;
+      const at = host ? host + sub * subSize : 0;
+      if ((zeroBits >>> sub) & 1) return { kind: "zero", host: at };
       if ((allocBits >>> sub) & 1) {
-        return host
-          ? { kind: "data", host: host + sub * subSize }
-          : { kind: "unallocated", host: 0 };
+        return host ? { kind: "data", host: at } : { kind: "unallocated", host: 0 };
       }
-      if ((zeroBits >>> sub) & 1) return { kind: "zero", host: host ? host + sub * subSize : 0 };
-      return { kind: "unallocated", host: 0 };
+      return { kind: "unallocated", host: at };
     }
     const zero = (t.view.getUint32(b + 4) & 1) === 1;
     if (zero) return { kind: "zero", host };
@@ -370,9 +369,6 @@ export class Qcow2Image implements BlockDevice {
   /** Inflates one compressed cluster (zlib raw deflate). */
   async readCompressed(coffset: number, csize: number): Promise<Uint8Array> {
     if (this.#lastCompressed?.coffset === coffset) return this.#lastCompressed.data;
-    if (this.header.compressionType !== 0) {
-      throw new DiskError("unsupported", "zstd-compressed clusters are not supported");
-    }
     if (coffset + 1 > this.file.size) {
       throw new DiskError(
         "corrupt",
@@ -383,7 +379,9 @@ export class Qcow2Image implements BlockDevice {
     await this.file.read(coffset, src);
     let data: Uint8Array;
     try {
-      const out = inflateRawSync(src, { finishFlush: 2, maxOutputLength: this.clusterSize * 2 });
+      const out = this.header.compressionType === 1
+        ? zstdCluster(src, this.clusterSize)
+        : zlib.inflateRawSync(src, { finishFlush: 2, maxOutputLength: this.clusterSize * 2 });
       data = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch {
       throw new DiskError("corrupt", `Could not decompress cluster at 0x${coffset.toString(16)}`);
@@ -431,7 +429,7 @@ export class Qcow2Image implements BlockDevice {
       data: m.kind === "data" || m.kind === "compressed",
     };
     if (m.kind === "compressed") ext.compressed = true;
-    if (m.host && (m.kind === "data" || m.kind === "zero")) {
+    if (m.host) {
       ext.hostOffset = firstHost;
       ext.file = this.file.filename;
     }
@@ -1289,6 +1287,44 @@ export class Qcow2Image implements BlockDevice {
     this.header.size = size;
     await this.writeHeader();
   }
+}
+
+/**
+ * Decompresses one zstd-compressed cluster. The stored size is rounded up to sectors, so the
+ * frame is measured first and the bytes after it are left out.
+ */
+function zstdCluster(src: Uint8Array, clusterSize: number): Uint8Array {
+  const z = zlib as unknown as {
+    zstdDecompressSync?: (b: Uint8Array, o: { maxOutputLength: number }) => Uint8Array;
+  };
+  if (!z.zstdDecompressSync) {
+    throw new DiskError("unsupported", "zstd decompression is not available in this runtime");
+  }
+  return z.zstdDecompressSync(src.subarray(0, zstdFrameLength(src)), {
+    maxOutputLength: clusterSize * 2,
+  });
+}
+
+/** Length of the zstd frame at the start of `b`, found by walking its block headers. */
+function zstdFrameLength(b: Uint8Array): number {
+  if (b.length < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f || b[3] !== 0xfd) {
+    throw new DiskError("corrupt", "Compressed cluster is not a zstd frame");
+  }
+  const fhd = b[4];
+  const dictIdBytes = [0, 1, 2, 4][fhd & 3];
+  const single = (fhd >> 5) & 1;
+  const fcsBytes = [single ? 1 : 0, 2, 4, 8][fhd >> 6];
+  let off = 5 + (single ? 0 : 1) + dictIdBytes + fcsBytes;
+  for (;;) {
+    if (off + 3 > b.length) throw new DiskError("corrupt", "Truncated zstd frame");
+    const h = b[off] | (b[off + 1] << 8) | (b[off + 2] << 16);
+    const type = (h >> 1) & 3, size = h >> 3;
+    off += 3 + (type === 1 ? 1 : size);
+    if (h & 1) break;
+  }
+  if ((fhd >> 2) & 1) off += 4;
+  if (off > b.length) throw new DiskError("corrupt", "Truncated zstd frame");
+  return off;
 }
 
 function serializedLength(buf: Uint8Array, count: number): number {
