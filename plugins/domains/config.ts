@@ -497,15 +497,3 @@ export const vcpuinfo = defineCommand({
     return r;
   },
 });
-
-/** The configuration commands, in virsh's order. */
-export const configCommands = [
-  desc,
-  dumpxml,
-  edit,
-  setmaxmem,
-  setmem,
-  setvcpus,
-  vcpucount,
-  vcpuinfo,
-];

@@ -740,23 +740,3 @@ export const domrename = defineCommand({
     return new Result().extra("Domain successfully renamed\n");
   },
 });
-
-/** The lifecycle commands, in virsh's order. */
-export const lifecycleCommands = [
-  autostart,
-  create,
-  define,
-  destroy,
-  domrename,
-  managedsave,
-  managedsaveRemove,
-  reboot,
-  reset,
-  restore,
-  resume,
-  save,
-  shutdown,
-  start,
-  suspend,
-  undefine,
-];

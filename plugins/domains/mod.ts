@@ -1,9 +1,26 @@
 // The domains plugin: virsh's domain management and monitoring commands, and the host commands.
 
 import { definePlugin } from "../../shell/mod.ts";
-import { configCommands } from "./config.ts";
+import { desc, dumpxml, edit, setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo } from "./config.ts";
 import { hostCommands } from "./host.ts";
-import { lifecycleCommands } from "./lifecycle.ts";
+import {
+  autostart,
+  create,
+  define,
+  destroy,
+  domrename,
+  managedsave,
+  managedsaveRemove,
+  reboot,
+  reset,
+  restore,
+  resume,
+  save,
+  shutdown,
+  start,
+  suspend,
+  undefine,
+} from "./lifecycle.ts";
 import {
   domblkinfo,
   domblklist,
@@ -19,16 +36,38 @@ import {
   list,
 } from "./monitor.ts";
 
-/** The domains plugin. */
+/** The domains plugin: commands in the order of virsh's own tables, which `help` follows. */
 export default definePlugin({
   name: "domains",
   description: "domains and the host",
   commands: [
-    ...lifecycleCommands,
-    ...configCommands,
+    autostart,
+    create,
+    define,
+    desc,
+    destroy,
     domid,
     domname,
+    domrename,
     domuuid,
+    dumpxml,
+    edit,
+    managedsave,
+    managedsaveRemove,
+    reboot,
+    reset,
+    restore,
+    resume,
+    save,
+    setmaxmem,
+    setmem,
+    setvcpus,
+    shutdown,
+    start,
+    suspend,
+    undefine,
+    vcpucount,
+    vcpuinfo,
     domblkinfo,
     domblklist,
     domblkstat,
