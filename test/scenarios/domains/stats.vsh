@@ -1,6 +1,6 @@
 #@ args
-#@ mask (_req|_bytes|_packets) [0-9]+
-#@ mask (ions:|read:|tten:) +[0-9]+
+#@ mask (_req|_bytes|_packets|errs|_drop) [0-9]+
+#@ mask (ions:|read:|tten:|count:) +[0-9]+
 # domblkstat, domifstat and dommemstat
 domblkstat test vda
 domblkstat test vda --human
