@@ -5,6 +5,7 @@ import type { Connection } from "./connection.ts";
 import { ErrorCode, VirtError } from "./errors.ts";
 import type { RemoteInterface, RemoteNetwork } from "./remote/protocol.ts";
 
+/** Network and interface references as the protocol carries them. */
 export type { RemoteInterface, RemoteNetwork };
 
 /** libvirt's virConnectListAllNetworksFlags. */

@@ -53,6 +53,7 @@ async function reported<T>(message: string, p: Promise<T>): Promise<T> {
 const field = (label: string, width: number, value: string | number | bigint) =>
   `${label.padEnd(width)} ${value}\n`;
 
+/** `nodeinfo`: node information. */
 export const nodeinfo = defineCommand({
   name: "nodeinfo",
   group: "host",
@@ -76,6 +77,7 @@ export const nodeinfo = defineCommand({
   },
 });
 
+/** `capabilities`: capabilities. */
 export const capabilitiesCmd = defineCommand({
   name: "capabilities",
   group: "host",
@@ -91,6 +93,7 @@ export const capabilitiesCmd = defineCommand({
   },
 });
 
+/** `domcapabilities`: domain capabilities. */
 export const domcapabilities = defineCommand({
   name: "domcapabilities",
   group: "host",
@@ -114,6 +117,7 @@ export const domcapabilities = defineCommand({
   },
 });
 
+/** `sysinfo`: print the hypervisor sysinfo. */
 export const sysinfoCmd = defineCommand({
   name: "sysinfo",
   group: "host",
@@ -150,6 +154,7 @@ function capabilityCells(xml: string): bigint[] {
   });
 }
 
+/** `freecell`: NUMA free memory. */
 export const freecell = defineCommand({
   name: "freecell",
   group: "host",
@@ -213,6 +218,7 @@ export const freecell = defineCommand({
   },
 });
 
+/** `nodememstats`: Prints memory stats of the node.. */
 export const nodememstats = defineCommand({
   name: "nodememstats",
   group: "host",
@@ -252,6 +258,7 @@ function percent(v: number): string {
   return s.padStart(5);
 }
 
+/** `nodecpustats`: Prints cpu stats of the node.. */
 export const nodecpustats = defineCommand({
   name: "nodecpustats",
   group: "host",
@@ -320,6 +327,7 @@ export const nodecpustats = defineCommand({
   },
 });
 
+/** `maxvcpus`: connection vcpu maximum. */
 export const maxvcpus = defineCommand({
   name: "maxvcpus",
   group: "host",
@@ -364,6 +372,7 @@ function formatCpuList(map: Uint8Array, count: number): string {
   return parts.join(",");
 }
 
+/** `nodecpumap`: node cpu map. */
 export const nodecpumap = defineCommand({
   name: "nodecpumap",
   group: "host",
@@ -394,6 +403,7 @@ const MEMORY_TUNABLES = [
   ["shm-merge-across-nodes", "shm_merge_across_nodes"],
 ] as const;
 
+/** `node-memory-tune`: Get or set node memory parameters. */
 export const nodeMemoryTune = defineCommand({
   name: "node-memory-tune",
   group: "host",
@@ -441,6 +451,7 @@ export const nodeMemoryTune = defineCommand({
   },
 });
 
+/** `nodesuspend`: suspend the host node for a given time duration. */
 export const nodesuspend = defineCommand({
   name: "nodesuspend",
   group: "host",
@@ -462,6 +473,7 @@ export const nodesuspend = defineCommand({
   },
 });
 
+/** `cpu-models`: CPU models. */
 export const cpuModels = defineCommand({
   name: "cpu-models",
   group: "host",
@@ -509,6 +521,7 @@ async function extractCpuDefinitions(ctx: ShellContext, file: string): Promise<s
   return found.map((n) => dumpNode(n.name === "mode" ? { ...n, name: "cpu", attrs: [] } : n));
 }
 
+/** `cpu-compare`: compare host CPU with a CPU described by an XML file. */
 export const cpuCompare = defineCommand({
   name: "cpu-compare",
   group: "host",
@@ -545,6 +558,7 @@ export const cpuCompare = defineCommand({
   },
 });
 
+/** `cpu-baseline`: compute baseline CPU. */
 export const cpuBaseline = defineCommand({
   name: "cpu-baseline",
   group: "host",

@@ -43,6 +43,7 @@ async function reported<T>(message: string, p: Promise<T>): Promise<T> {
   }
 }
 
+/** `iface-list`: list physical host interfaces. */
 export const ifaceList = defineCommand({
   name: "iface-list",
   group: "interface",
@@ -82,6 +83,7 @@ export const ifaceList = defineCommand({
   },
 });
 
+/** `iface-name`: convert an interface MAC address to interface name. */
 export const ifaceName = defineCommand({
   name: "iface-name",
   group: "interface",
@@ -97,6 +99,7 @@ export const ifaceName = defineCommand({
   },
 });
 
+/** `iface-mac`: convert an interface name to interface MAC address. */
 export const ifaceMac = defineCommand({
   name: "iface-mac",
   group: "interface",
@@ -112,6 +115,7 @@ export const ifaceMac = defineCommand({
   },
 });
 
+/** `iface-dumpxml`: interface information in XML. */
 export const ifaceDumpxml = defineCommand({
   name: "iface-dumpxml",
   group: "interface",
@@ -130,6 +134,7 @@ export const ifaceDumpxml = defineCommand({
   },
 });
 
+/** The `iface-define` command. */
 export const ifaceDefine = defineCommand({
   name: "iface-define",
   group: "interface",
@@ -185,6 +190,7 @@ function lifecycle(
   }) as unknown as CommandDef;
 }
 
+/** `iface-undefine`: undefine a physical host interface (remove it from configuration). */
 export const ifaceUndefine = lifecycle(
   "iface-undefine",
   "undefine a physical host interface (remove it from configuration)",
@@ -194,6 +200,7 @@ export const ifaceUndefine = lifecycle(
   "undefine",
 );
 
+/** `iface-start`: start a physical host interface (enable it / "if-up"). */
 export const ifaceStart = lifecycle(
   "iface-start",
   'start a physical host interface (enable it / "if-up")',
@@ -203,6 +210,7 @@ export const ifaceStart = lifecycle(
   "start",
 );
 
+/** `iface-destroy`: destroy a physical host interface (disable it / "if-down"). */
 export const ifaceDestroy = lifecycle(
   "iface-destroy",
   'destroy a physical host interface (disable it / "if-down")',
@@ -236,6 +244,7 @@ function transaction(
   }) as unknown as CommandDef;
 }
 
+/** The `iface-begin` command. */
 export const ifaceBegin = transaction(
   "iface-begin",
   "create a snapshot of current interfaces settings, which can be later committed (iface-commit) or restored (iface-rollback)",
@@ -244,6 +253,7 @@ export const ifaceBegin = transaction(
   "started",
 );
 
+/** `iface-commit`: commit changes made since iface-begin and free restore point. */
 export const ifaceCommit = transaction(
   "iface-commit",
   "commit changes made since iface-begin and free restore point",
@@ -252,6 +262,7 @@ export const ifaceCommit = transaction(
   "committed",
 );
 
+/** `iface-rollback`: rollback to previous saved configuration created via iface-begin. */
 export const ifaceRollback = transaction(
   "iface-rollback",
   "rollback to previous saved configuration created via iface-begin",
@@ -260,6 +271,7 @@ export const ifaceRollback = transaction(
   "rolled back",
 );
 
+/** `iface-edit`: edit XML configuration for a physical host interface. */
 export const ifaceEdit = defineCommand({
   name: "iface-edit",
   group: "interface",
@@ -289,6 +301,7 @@ function parseDefinition(xml: string, context: string, name: string): XmlElement
   }
 }
 
+/** `iface-bridge`: create a bridge device and attach an existing network device to it. */
 export const ifaceBridge = defineCommand({
   name: "iface-bridge",
   group: "interface",
@@ -362,6 +375,7 @@ export const ifaceBridge = defineCommand({
   },
 });
 
+/** `iface-unbridge`: undefine a bridge device after detaching its device(s). */
 export const ifaceUnbridge = defineCommand({
   name: "iface-unbridge",
   group: "interface",

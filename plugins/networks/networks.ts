@@ -45,6 +45,7 @@ async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
 
+/** `net-list`: list networks. */
 export const netList = defineCommand({
   name: "net-list",
   group: "network",
@@ -103,6 +104,7 @@ export const netList = defineCommand({
   },
 });
 
+/** `net-info`: network information. */
 export const netInfo = defineCommand({
   name: "net-info",
   group: "network",
@@ -138,6 +140,7 @@ export const netInfo = defineCommand({
   },
 });
 
+/** `net-dumpxml`: network information in XML. */
 export const netDumpxml = defineCommand({
   name: "net-dumpxml",
   group: "network",
@@ -156,6 +159,7 @@ export const netDumpxml = defineCommand({
   },
 });
 
+/** `net-uuid`: convert a network name to network UUID. */
 export const netUuid = defineCommand({
   name: "net-uuid",
   group: "network",
@@ -172,6 +176,7 @@ export const netUuid = defineCommand({
   },
 });
 
+/** `net-name`: convert a network UUID to network name. */
 export const netName = defineCommand({
   name: "net-name",
   group: "network",
@@ -226,6 +231,7 @@ async function fromFile(
   return r;
 }
 
+/** The `net-define` command. */
 export const netDefine = defineCommand({
   name: "net-define",
   group: "network",
@@ -237,6 +243,7 @@ export const netDefine = defineCommand({
   handler: (ctx, opts) => fromFile(ctx, opts.file!, opts.validate, "define"),
 });
 
+/** `net-create`: create a network from an XML file. */
 export const netCreate = defineCommand({
   name: "net-create",
   group: "network",
@@ -279,6 +286,7 @@ function lifecycle(
   }) as unknown as CommandDef;
 }
 
+/** `net-start`: start a (previously defined) inactive network. */
 export const netStart = lifecycle(
   "net-start",
   "start a (previously defined) inactive network",
@@ -288,6 +296,7 @@ export const netStart = lifecycle(
   "Failed to start network",
 );
 
+/** `net-destroy`: destroy (stop) a network. */
 export const netDestroy = lifecycle(
   "net-destroy",
   "destroy (stop) a network",
@@ -297,6 +306,7 @@ export const netDestroy = lifecycle(
   "Failed to destroy network",
 );
 
+/** `net-undefine`: undefine a persistent network. */
 export const netUndefine = lifecycle(
   "net-undefine",
   "undefine a persistent network",
@@ -306,6 +316,7 @@ export const netUndefine = lifecycle(
   "Failed to undefine network",
 );
 
+/** `net-autostart`: autostart a network. */
 export const netAutostart = defineCommand({
   name: "net-autostart",
   group: "network",
@@ -333,6 +344,7 @@ export const netAutostart = defineCommand({
   },
 });
 
+/** `net-edit`: edit XML configuration for a network. */
 export const netEdit = defineCommand({
   name: "net-edit",
   group: "network",
@@ -360,6 +372,7 @@ export const netEdit = defineCommand({
   },
 });
 
+/** `net-update`: update parts of an existing network's configuration. */
 export const netUpdate = defineCommand({
   name: "net-update",
   group: "network",
@@ -434,6 +447,7 @@ function localTime(seconds: bigint): string {
   }:${p(d.getSeconds())}`;
 }
 
+/** `net-dhcp-leases`: print lease info for a given network. */
 export const netDhcpLeases = defineCommand({
   name: "net-dhcp-leases",
   group: "network",
