@@ -273,6 +273,14 @@ const SAMPLES: Record<string, string> = {
 </domain>`,
 };
 
+/** Realistic definitions kept as files: virt-install output, tuning, Xen PV, implicit devices. */
+const TESTDATA = new URL("./testdata/", import.meta.url);
+for await (const entry of Deno.readDir(TESTDATA)) {
+  if (entry.name.endsWith(".xml")) {
+    SAMPLES[entry.name] = await Deno.readTextFile(new URL(entry.name, TESTDATA));
+  }
+}
+
 Deno.test("define then dumpxml prints what libvirt prints for the same input", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -355,7 +355,7 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     vcpuPin: {},
     osType,
     arch,
-    os: normalizeOs(osEl!, osType, arch),
+    os: normalizeOs(osEl!, osType, arch, hasDeviceBootOrder(root)),
     onPoweroff: lifecycle("on_poweroff", "destroy"),
     onReboot: lifecycle("on_reboot", "restart"),
     onCrash: lifecycle("on_crash", "destroy"),
@@ -366,6 +366,13 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   const devicesEl = child(root, "devices");
   def.devices = normalizeDevices(devicesEl ? elements(devicesEl) : [], def);
   return def;
+}
+
+/** Whether any device carries its own <boot order=.../>, which replaces <os><boot dev=.../>. */
+function hasDeviceBootOrder(root: XmlElement): boolean {
+  const devices = child(root, "devices");
+  return devices !== undefined &&
+    elements(devices).some((d) => child(d, "boot")?.attrs.order !== undefined);
 }
 
 function stripWhitespace(e: XmlElement): XmlElement {
@@ -426,7 +433,12 @@ const OS_ORDER = [
   "bios",
 ];
 
-function normalizeOs(os: XmlElement, osType: string, arch: string): XmlElement {
+function normalizeOs(
+  os: XmlElement,
+  osType: string,
+  arch: string,
+  perDeviceBoot: boolean,
+): XmlElement {
   const src = stripWhitespace(os);
   const typeEl = child(src, "type")!;
   const type = el("type", { arch, machine: typeEl.attrs.machine }, [osType]);
@@ -437,7 +449,10 @@ function normalizeOs(os: XmlElement, osType: string, arch: string): XmlElement {
       continue;
     }
     out.children.push(...childrenNamed(src, tag));
-    if (tag === "boot" && osType === "hvm" && childrenNamed(src, "boot").length === 0) {
+    if (
+      tag === "boot" && osType === "hvm" && childrenNamed(src, "boot").length === 0 &&
+      !perDeviceBoot
+    ) {
       out.children.push(el("boot", { dev: "hd" }));
     }
   }
@@ -580,7 +595,7 @@ function normalizeDisk(d: XmlElement, def: DomainDef, implicit: DriveCtl[]): Xml
   const tattrs: Record<string, string> = { dev, bus };
   for (const [k, v] of Object.entries(target!.attrs)) if (k !== "dev" && k !== "bus") tattrs[k] = v;
   const kids = elements(src).map((c) => c.name === "target" ? el("target", tattrs) : c);
-  if ((device === "cdrom" || device === "floppy") && !child(src, "readonly")) {
+  if (device === "cdrom" && !child(src, "readonly")) {
     kids.push(el("readonly"));
   }
   let out = reorder({ name: "disk", attrs, children: kids }, DISK_CHILD_ORDER);
@@ -654,26 +669,58 @@ function assignIfnames(devices: XmlElement[], used: Set<string>): void {
   }
 }
 
+/** Attribute order of libvirt's graphics formatter, per type. */
+const GRAPHICS_ATTRS: Record<string, string[]> = {
+  vnc: [
+    "socket",
+    "port",
+    "autoport",
+    "websocket",
+    "listen",
+    "keymap",
+    "sharePolicy",
+    "powerControl",
+    "passwd",
+    "passwdValidTo",
+    "connected",
+  ],
+  spice: [
+    "port",
+    "tlsPort",
+    "autoport",
+    "listen",
+    "keymap",
+    "defaultMode",
+    "passwd",
+    "passwdValidTo",
+    "connected",
+  ],
+};
+
 function normalizeGraphics(g: XmlElement): XmlElement {
   const src = stripWhitespace(g);
   const type = src.attrs.type;
-  const attrs: Record<string, string> = { type };
+  const given: Record<string, string> = { ...src.attrs };
   const listens = childrenNamed(src, "listen");
-  if (type === "vnc") {
-    const port = src.attrs.port ?? "-1";
-    const autoport = src.attrs.autoport === "yes" || port === "-1";
-    attrs.port = autoport ? "-1" : port;
-    if (autoport) attrs.autoport = "yes";
+  if (type === "vnc" && given.socket === undefined) {
+    const port = given.port ?? "-1";
+    const autoport = given.autoport === "yes" || port === "-1";
+    given.port = autoport ? "-1" : port;
+    given.autoport = autoport ? "yes" : "no";
   } else if (type === "spice") {
-    if (src.attrs.port && src.attrs.port !== "-1") attrs.port = src.attrs.port;
-    if (src.attrs.tlsPort) attrs.tlsPort = src.attrs.tlsPort;
-    if (src.attrs.autoport === "yes" || src.attrs.port === "-1") attrs.autoport = "yes";
+    const auto = given.autoport === "yes" || given.port === "-1";
+    if (auto || !given.port || given.port === "0") delete given.port;
+    if (!given.tlsPort || given.tlsPort === "-1" || given.tlsPort === "0") delete given.tlsPort;
+    if (auto) given.autoport = "yes";
+    else if (given.port || given.tlsPort) given.autoport = "no";
+    else delete given.autoport;
   }
-  for (const [k, v] of Object.entries(src.attrs)) {
-    if (!(k in attrs) && k !== "listen" && k !== "autoport" && k !== "port") attrs[k] = v;
-  }
+  delete given.listen;
   const first = src.attrs.listen ?? listens[0]?.attrs.address;
-  if ((type === "vnc" || type === "spice" || type === "rdp") && first) attrs.listen = first;
+  if ((type === "vnc" || type === "spice" || type === "rdp") && first) given.listen = first;
+  const attrs: Record<string, string> = { type };
+  for (const k of GRAPHICS_ATTRS[type] ?? []) if (given[k] !== undefined) attrs[k] = given[k];
+  for (const [k, v] of Object.entries(given)) if (!(k in attrs)) attrs[k] = v;
   const out = el("graphics", {});
   out.attrs = attrs;
   if (type === "vnc" || type === "spice" || type === "rdp") {
@@ -688,7 +735,7 @@ const VIDEO_DEFAULTS: Record<string, Record<string, string>> = {
   vga: { vram: "16384", heads: "1" },
   cirrus: { vram: "16384", heads: "1" },
   vmvga: { vram: "16384", heads: "1" },
-  xen: { vram: "16384", heads: "1" },
+  xen: { vram: "4096", heads: "1" },
   qxl: { ram: "65536", vram: "65536", vgamem: "16384", heads: "1" },
   virtio: { heads: "1" },
   bochs: { vram: "16384", heads: "1" },
@@ -735,7 +782,7 @@ function chardevTarget(kind: string, port: number, src: XmlElement): XmlElement 
     return el("target", { type: t?.attrs.type ?? "serial", port: t?.attrs.port ?? port });
   }
   const attrs: Record<string, string | number | undefined> = { ...t?.attrs };
-  attrs.port = t?.attrs.port ?? port;
+  if (kind !== "channel") attrs.port = t?.attrs.port ?? port;
   return el("target", attrs, t ? elements(t) : []);
 }
 
@@ -762,7 +809,8 @@ function normalizeDevices(input: XmlElement[], def: DomainDef): XmlElement[] {
   const implicit: DriveCtl[] = [];
   const usedNames = new Set<string>();
   let videoCount = 0;
-  for (const d of sortDisks(input.filter((e) => e.name === "disk"))) {
+  const diskIndex = (d: XmlElement) => diskNameToIndex(child(d, "target")?.attrs.dev ?? "");
+  for (const d of sortByIndex(input.filter((e) => e.name === "disk"), "bus", diskIndex)) {
     push("disk", normalizeDisk(d, def, implicit));
   }
   for (const d of input) {
@@ -800,14 +848,38 @@ function normalizeDevices(input: XmlElement[], def: DomainDef): XmlElement[] {
         push(d.name, withAddress(stripWhitespace(d)));
     }
   }
-  const controllers = byKind.get("controller") ?? [];
-  for (const ctl of implicit) {
-    const exists = controllers.some((c) =>
-      c.attrs.type === ctl.type && Number(c.attrs.index ?? 0) === ctl.index
-    );
-    if (!exists) controllers.push(el("controller", { type: ctl.type, index: ctl.index }));
+  const controllers = sortByIndex(
+    byKind.get("controller") ?? [],
+    "type",
+    (c) => Number(c.attrs.index ?? 0),
+  );
+  const hasCtl = (type: string, index: number) =>
+    controllers.some((c) => c.attrs.type === type && Number(c.attrs.index ?? 0) === index);
+  for (const type of ["scsi", "fdc", "ide", "sata"]) {
+    const used = implicit.filter((c) => c.type === type).map((c) => c.index);
+    if (!used.length) continue;
+    for (let i = 0; i <= Math.max(...used); i++) {
+      if (!hasCtl(type, i)) controllers.push(el("controller", { type, index: i }));
+    }
+  }
+  const virtioSerial = [...(byKind.get("console") ?? []), ...(byKind.get("channel") ?? [])]
+    .some((c) => child(c, "target")?.attrs.type === "virtio");
+  if (virtioSerial && !controllers.some((c) => c.attrs.type === "virtio-serial")) {
+    controllers.push(el("controller", { type: "virtio-serial", index: 0 }));
+  }
+  const cards = byKind.get("smartcard") ?? [];
+  cards.forEach((card, slot) => {
+    if (!child(card, "address")) {
+      card.children.push(el("address", { type: "ccid", controller: 0, slot }));
+    }
+  });
+  if (cards.length && !hasCtl("ccid", 0)) {
+    controllers.push(el("controller", { type: "ccid", index: 0 }));
   }
   if (controllers.length) byKind.set("controller", controllers);
+  if ((byKind.get("graphics") ?? []).length && !(byKind.get("video") ?? []).length) {
+    byKind.set("video", [normalizeVideo(el("video"), def, true)]);
+  }
   linkConsoles(byKind, def);
   assignIfnames(byKind.get("interface") ?? [], usedNames);
   const out: XmlElement[] = [];
@@ -816,22 +888,27 @@ function normalizeDevices(input: XmlElement[], def: DomainDef): XmlElement[] {
 }
 
 /**
- * Disks in libvirt's parse order: each new disk goes before the first later-named disk of the
- * same bus as written in the XML (an absent bus counts as its own bus), else after the last one.
+ * libvirt's insertion order for disks and controllers: each new one goes before the first
+ * later one of the same group (bus as written, or controller type) with a higher index, else
+ * right after the last one of its group, else at the end.
  */
-function sortDisks(disks: XmlElement[]): XmlElement[] {
+function sortByIndex(
+  items: XmlElement[],
+  group: "bus" | "type",
+  index: (e: XmlElement) => number,
+): XmlElement[] {
+  const key = (e: XmlElement) =>
+    group === "bus" ? (child(e, "target")?.attrs.bus ?? "") : (e.attrs.type ?? "");
   const out: XmlElement[] = [];
-  const bus = (d: XmlElement) => child(d, "target")?.attrs.bus ?? "";
-  const index = (d: XmlElement) => diskNameToIndex(child(d, "target")?.attrs.dev ?? "");
-  for (const disk of disks) {
+  for (const item of items) {
     let at = -1;
     for (let i = out.length - 1; i >= 0; i--) {
-      if (bus(out[i]) !== bus(disk)) continue;
-      if (index(out[i]) > index(disk)) at = i;
+      if (key(out[i]) !== key(item)) continue;
+      if (index(out[i]) > index(item)) at = i;
       else if (at === -1) at = i + 1;
     }
-    if (at === -1) out.push(disk);
-    else out.splice(at, 0, disk);
+    if (at === -1) out.push(item);
+    else out.splice(at, 0, item);
   }
   return out;
 }
