@@ -32,8 +32,9 @@ export const uri = defineCommand({
   description: "",
   json: "the URI as a string",
   options: {},
-  async handler(ctx) {
-    const { uri } = await ctx.conn.call("connectGetUri", undefined);
+  handler(ctx) {
+    // libvirt answers virConnectGetURI from the connection itself, without a remote call.
+    const uri = ctx.conn.uri;
     const r = new Result().print(`${uri}\n`);
     r.data = uri;
     return r;

@@ -4,7 +4,7 @@
 export interface VirtErrorInfo {
   /** libvirt's error code (`virErrorNumber`), e.g. 42 for VIR_ERR_NO_DOMAIN. */
   code: number;
-  /** Where the error came from (`virErrorDomain`), e.g. 12 for VIR_FROM_TEST... */
+  /** Where the error came from (`virErrorDomain`), e.g. 12 for VIR_FROM_TEST. */
   domain: number;
   /** The full human-readable message, exactly as virsh prints it after `error: `. */
   message: string;
@@ -95,6 +95,14 @@ export const ErrorCode = {
   GNUTLS_ERROR: 40,
   NO_NETWORK: 43,
   NO_DOMAIN: 42,
+  INVALID_NODE_DEVICE: 52,
+  NO_NODE_DEVICE: 53,
+  NO_SECURITY_MODEL: 54,
+  INVALID_INTERFACE: 58,
+  INVALID_NWFILTER: 61,
+  NO_NWFILTER: 62,
+  INVALID_SECRET: 65,
+  NO_SECRET: 66,
   INVALID_MAC: 44,
   AUTH_FAILED: 45,
   INVALID_STORAGE_POOL: 46,
@@ -139,4 +147,24 @@ export const ErrorCode = {
   DEVICE_MISSING: 99,
   INVALID_NWFILTER_BINDING: 100,
   NO_NWFILTER_BINDING: 101,
+  NO_HOSTNAME: 108,
+  MULTIPLE_DOMAINS: 110,
+} as const;
+
+/** libvirt's `virErrorDomain` values (where an error came from) that vsh refers to. */
+export const ErrorDomain = {
+  NONE: 0,
+  XML: 5,
+  DOM: 6,
+  RPC: 7,
+  CONF: 9,
+  QEMU: 10,
+  TEST: 12,
+  REMOTE: 13,
+  STORAGE: 18,
+  NETWORK: 19,
+  DOMAIN: 20,
+  INTERFACE: 26,
+  DOMAIN_SNAPSHOT: 35,
+  URI: 45,
 } as const;
