@@ -467,16 +467,15 @@ export const vcpuinfo = defineCommand({
       vcpus.info.forEach((v, n) => {
         r.print(`${"VCPU:".padEnd(15)} ${v.number}\n`);
         r.print(`${"CPU:".padEnd(15)} ${v.cpu}\n`);
-        r.print(
-          `${"State:".padEnd(15)} ${["offline", "running", "blocked"][v.state] ?? "no state"}\n`,
-        );
+        const state = ["offline", "running", "blocked"][v.state] ?? "no state";
+        r.print(`${"State:".padEnd(15)} ${state}\n`);
         if (v.cpuTime !== 0n) {
           r.print(`${"CPU time:".padEnd(15)} ${cFixed(Number(v.cpuTime) / 1e9, 1)}s\n`);
         }
         const map = vcpus.cpumaps.subarray(n * maplen, (n + 1) * maplen);
         r.print(affinityLine(map, maxcpu, opts.pretty));
         if (n < vcpus.info.length - 1) r.print("\n");
-        data.push({ vcpu: v.number, cpu: v.cpu, state: v.state, cpuTime: v.cpuTime });
+        data.push({ vcpu: v.number, cpu: v.cpu, state, cpuTime: v.cpuTime });
       });
       r.data = data;
       return r;

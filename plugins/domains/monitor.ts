@@ -219,8 +219,8 @@ export const dominfo = defineCommand({
     } catch (e) {
       failure = e;
     }
-    const persistent = await dom.isPersistent().then((p) => (p ? "yes" : "no"), () => "unknown");
-    r.print(field("Persistent:", persistent));
+    const persistent = await dom.isPersistent().catch(() => undefined);
+    r.print(field("Persistent:", persistent === undefined ? "unknown" : persistent ? "yes" : "no"));
     try {
       const auto = await dom.autostart();
       r.print(field("Autostart:", auto ? "enable" : "disable"));
@@ -228,9 +228,9 @@ export const dominfo = defineCommand({
     } catch {
       // virsh leaves the line out
     }
-    const saved = await dom.hasManagedSave().then((s) => (s ? "yes" : "no"), () => "unknown");
-    r.print(field("Managed save:", saved));
-    Object.assign(data, { persistent, managedSave: saved });
+    const saved = await dom.hasManagedSave().catch(() => undefined);
+    r.print(field("Managed save:", saved === undefined ? "unknown" : saved ? "yes" : "no"));
+    Object.assign(data, { persistent: persistent ?? null, managedSave: saved ?? null });
 
     let model: { model: string; doi: string } | undefined;
     try {
