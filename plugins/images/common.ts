@@ -1,0 +1,396 @@
+// What every image command shares: qemu-img's size syntax, finding the file behind a path or a
+// storage volume, qemu-img's error framing, the overwrite guard and the progress display.
+
+import { openImage, type Preallocation } from "../../disk/mod.ts";
+import { opt, VshError } from "../../shell/mod.ts";
+import type { ShellContext } from "../../shell/mod.ts";
+import { VirtError } from "../../virt/errors.ts";
+import { parseUri } from "../../virt/uri.ts";
+import { parseUuid } from "../../virt/xml/uuid.ts";
+
+/** The image formats qemu-img knows; vsh reads and writes only raw and qcow2. */
+const QEMU_FORMATS = new Set([
+  "blkdebug",
+  "blklogwrites",
+  "blkverify",
+  "bochs",
+  "cloop",
+  "compress",
+  "copy-before-write",
+  "copy-on-read",
+  "dmg",
+  "file",
+  "ftp",
+  "ftps",
+  "host_cdrom",
+  "host_device",
+  "http",
+  "https",
+  "luks",
+  "nbd",
+  "null-aio",
+  "null-co",
+  "nvme",
+  "parallels",
+  "preallocate",
+  "qcow",
+  "qcow2",
+  "qed",
+  "quorum",
+  "raw",
+  "replication",
+  "snapshot-access",
+  "ssh",
+  "throttle",
+  "vdi",
+  "vhdx",
+  "vmdk",
+  "vpc",
+  "vvfat",
+]);
+
+/** Formats vsh handles. */
+const SUPPORTED = new Set(["raw", "qcow2"]);
+
+/**
+ * Checks a format name given by the user: qemu-img's "Unknown driver" for names qemu does not
+ * know either, a plain refusal for qemu's formats vsh does not implement.
+ */
+export function checkFormat(fmt: string | undefined): string | undefined {
+  if (fmt === undefined || SUPPORTED.has(fmt)) return fmt;
+  if (QEMU_FORMATS.has(fmt)) throw new VshError(`Image format '${fmt}' is not supported by vsh`);
+  throw new VshError(`Unknown driver '${fmt}'`);
+}
+
+/** Why {@link parseQemuSize} refused a value. */
+export type SizeError = "invalid" | "range";
+
+const SUFFIXES = "bkmgtpe";
+
+/**
+ * qemu's qemu_strtosz: decimal with an optional fraction, or `0x` hex, then an optional unit
+ * (B, K, M, G, T, P, E; powers of 1024; case-insensitive). A fraction needs a unit; exponents
+ * and trailing text are refused. Values above 2^64 - 1 are out of range.
+ */
+export function parseQemuSize(text: string): bigint | SizeError {
+  let s = text.replace(/^[ \t\n\v\f\r]+/, "");
+  if (s.startsWith("+")) s = s.slice(1);
+  const dec = /^\d+/.exec(s);
+  if (!dec) return "invalid";
+  let val = BigInt(dec[0]);
+  let rest = s.slice(dec[0].length);
+  let fraction = "";
+  if (val === 0n && /^[xX]/.test(rest)) {
+    const hex = /^0[xX]([0-9a-fA-F]+)/.exec(s);
+    if (!hex) return "invalid";
+    val = BigInt("0x" + hex[1]);
+    rest = s.slice(hex[0].length);
+    if (rest.startsWith(".")) return "invalid";
+  } else if (rest.startsWith(".")) {
+    const f = /^\.(\d*)/.exec(rest)!;
+    rest = rest.slice(f[0].length);
+    // strtod would read an exponent here; qemu refuses the whole value then.
+    if (f[1] !== "" && /^[eE][+-]?\d/.test(rest)) return "invalid";
+    fraction = f[1];
+  }
+  let mul = 1n;
+  const unit = SUFFIXES.indexOf(rest.charAt(0).toLowerCase());
+  if (rest !== "" && unit >= 0) {
+    mul = 1024n ** BigInt(unit);
+    rest = rest.slice(1);
+  }
+  if (rest !== "") return "invalid";
+  const frac = fraction === "" ? 0 : Number("0." + fraction);
+  if (mul === 1n && frac !== 0) return "invalid";
+  const total = val * mul + BigInt(Math.round(frac * Number(mul)));
+  return total > 2n ** 64n - 1n ? "range" : total;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** qemu-img's cvtnum: a size for `name` ("image size") as a number of bytes, or its errors. */
+export function cvtnum(name: string, text: string): number {
+  const v = parseQemuSize(text);
+  if (v === "invalid") {
+    throw new VshError(`Invalid ${name} specified. You may use k, M, G, T, P or E suffixes for`, {
+      more: ["kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes."],
+    });
+  }
+  if (v === "range" || v > INT64_MAX) {
+    throw new VshError(`Invalid ${name} specified. Must be between 0 and ${INT64_MAX}.`);
+  }
+  return bigToNumber(v);
+}
+
+/** A size given as a `-o name=value` creation option (QemuOpts' wording). */
+export function optionSize(param: string, text: string): number {
+  const v = parseQemuSize(text);
+  if (v === "invalid") {
+    throw new VshError(`Parameter '${param}' expects a non-negative number below 2^64`, {
+      more: [
+        "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-",
+        "and exabytes, respectively.",
+      ],
+    });
+  }
+  if (v === "range") throw new VshError(`Value '${text}' is out of range for parameter '${param}'`);
+  return bigToNumber(v);
+}
+
+function bigToNumber(v: bigint): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new VshError(`Size ${v} is too large for vsh (the largest is 2^53 - 1 bytes)`);
+  }
+  return Number(v);
+}
+
+/** A whole number option (refcount bits and the like), qemu's "expects a number" wording. */
+export function optionNumber(param: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new VshError(`Parameter '${param}' expects a number`);
+  return Number(text);
+}
+
+/** qemu's preallocation modes. */
+export const PREALLOCATION = ["off", "metadata", "falloc", "full"];
+
+/** Checks a --preallocation value. */
+export function preallocation(v: string | undefined): Preallocation | undefined {
+  if (v === undefined) return undefined;
+  if (!PREALLOCATION.includes(v)) {
+    throw new VshError(`Parameter 'preallocation' does not accept value '${v}'`);
+  }
+  return v as Preallocation;
+}
+
+/** An image file as the user named it and as the library opens it. */
+export interface ImageFile {
+  /** The path the library opens (absolute, or relative to the process). */
+  path: string;
+  /** The name qemu-img would print: what the user typed, or the volume's path. */
+  shown: string;
+  /** The storage volume it was found through, if any. */
+  volume?: { pool: string; name: string };
+}
+
+/** Rewrites library paths (built from `path`) into the user's terms (built from `shown`). */
+export function showPath(f: ImageFile, p: string): string {
+  if (f.path === f.shown || !f.path.endsWith(f.shown)) return p;
+  const prefix = f.path.slice(0, f.path.length - f.shown.length);
+  return p.startsWith(prefix) ? p.slice(prefix.length) : p;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A remote libvirtd's paths name files on another machine, even when the same path exists here.
+function connectionIsLocal(ctx: ShellContext): boolean {
+  try {
+    const host = parseUri(ctx.conn.uri).host;
+    return host === "" || host === "localhost" || host === Deno.hostname();
+  } catch {
+    return false;
+  }
+}
+
+type PoolRef = { name: string; uuid: Uint8Array };
+type VolRef = { pool: string; name: string; key: string };
+
+async function lookupPool(ctx: ShellContext, name: string): Promise<PoolRef> {
+  const conn = ctx.conn;
+  const uuid = parseUuid(name);
+  try {
+    if (uuid) {
+      try {
+        return (await conn.call("storagePoolLookupByUuid", { uuid })).pool;
+      } catch (e) {
+        if (!(e instanceof VirtError)) throw e;
+      }
+    }
+    return (await conn.call("storagePoolLookupByName", { name })).pool;
+  } catch (e) {
+    if (e instanceof VirtError) throw new VshError(`failed to get pool '${name}'`, { cause: e });
+    throw e;
+  }
+}
+
+async function volumePath(ctx: ShellContext, vol: VolRef, what: string): Promise<string> {
+  const { name } = await ctx.conn.call("storageVolGetPath", { vol });
+  if (!connectionIsLocal(ctx) || !exists(name)) {
+    throw new VshError(
+      `volume '${what}' (${name}) is not a file on this machine: ` +
+        "images of remote volumes are not supported yet",
+    );
+  }
+  return name;
+}
+
+/** Options naming the pool of a file argument. */
+export const poolOpt = (help = "pool name or uuid of the volume") =>
+  opt.string(help, { namedOnly: true, complete: "pool" });
+
+/**
+ * Finds the file behind an image argument. With `pool`, `name` is a volume of that pool.
+ * Otherwise a local file wins; failing that, a volume key or path of the current connection;
+ * failing that, the path is returned as given (the library reports the missing file as
+ * qemu-img does). Volumes must be files on this machine.
+ */
+export async function resolveImage(
+  ctx: ShellContext,
+  name: string,
+  pool?: string,
+): Promise<ImageFile> {
+  if (pool !== undefined) {
+    const p = await lookupPool(ctx, pool);
+    let vol: VolRef;
+    try {
+      vol = (await ctx.conn.call("storageVolLookupByName", { pool: p, name })).vol;
+    } catch (e) {
+      if (e instanceof VirtError) throw new VshError(`failed to get vol '${name}'`, { cause: e });
+      throw e;
+    }
+    const path = await volumePath(ctx, vol, name);
+    return { path, shown: path, volume: { pool: vol.pool, name: vol.name } };
+  }
+  const path = ctx.resolvePath(name);
+  if (exists(path) || !ctx.connected) return { path, shown: name };
+  for (const proc of ["storageVolLookupByKey", "storageVolLookupByPath"] as const) {
+    let vol: VolRef;
+    try {
+      vol = proc === "storageVolLookupByKey"
+        ? (await ctx.conn.call(proc, { key: name })).vol
+        : (await ctx.conn.call(proc, { path: name })).vol;
+    } catch (e) {
+      if (e instanceof VirtError) continue;
+      throw e;
+    }
+    const vpath = await volumePath(ctx, vol, name);
+    return { path: vpath, shown: vpath, volume: { pool: vol.pool, name: vol.name } };
+  }
+  return { path, shown: name };
+}
+
+/**
+ * Finds where a new image goes. With `pool`, an existing volume's file, or a new file named
+ * `name` in the pool's target directory (the pool is refreshed afterwards by
+ * {@link refreshPool}). Otherwise the path relative to the shell's directory.
+ */
+export async function resolveTarget(
+  ctx: ShellContext,
+  name: string,
+  pool?: string,
+): Promise<ImageFile & { newInPool?: PoolRef }> {
+  if (pool === undefined) return { path: ctx.resolvePath(name), shown: name };
+  const p = await lookupPool(ctx, pool);
+  try {
+    const { vol } = await ctx.conn.call("storageVolLookupByName", { pool: p, name });
+    const path = await volumePath(ctx, vol, name);
+    return { path, shown: path, volume: { pool: vol.pool, name: vol.name } };
+  } catch (e) {
+    if (!(e instanceof VirtError)) throw e;
+  }
+  if (name.includes("/")) throw new VshError(`volume name '${name}' must not contain '/'`);
+  const { xml } = await ctx.conn.call("storagePoolGetXmlDesc", { pool: p, flags: 0 });
+  const dir = /<target>\s*<path>([^<]*)<\/path>/.exec(xml)?.[1];
+  if (!dir || !connectionIsLocal(ctx) || !exists(dir)) {
+    throw new VshError(
+      `pool '${p.name}' has no target directory on this machine: ` +
+        "images in remote pools are not supported yet",
+    );
+  }
+  const path = `${dir.replace(/\/+$/, "")}/${name}`;
+  return { path, shown: path, volume: { pool: p.name, name }, newInPool: p };
+}
+
+/** Lets libvirt see a file just written into a pool's directory. */
+export async function refreshPool(ctx: ShellContext, pool: PoolRef | undefined): Promise<void> {
+  if (pool) await ctx.conn.call("storagePoolRefresh", { pool, flags: 0 });
+}
+
+/** Refuses to replace an existing file unless `force`. */
+export function guardOverwrite(f: ImageFile, force: boolean): void {
+  if (!force && exists(f.path)) {
+    throw new VshError(`'${f.shown}' already exists: use --force to overwrite it`);
+  }
+}
+
+/** A library error in the user's terms (paths as they were typed). */
+export function diskFailure(e: unknown, files: ImageFile[]): unknown {
+  if (e instanceof VshError || e instanceof VirtError || !(e instanceof Error)) return e;
+  let msg = e.message;
+  for (const f of files) {
+    if (f.path !== f.shown) msg = msg.replaceAll(f.path, f.shown);
+  }
+  for (const f of files) msg = rewriteDerived(f, msg);
+  return new VshError(msg);
+}
+
+// Backing paths the library derived from the absolute path, shown relative again.
+function rewriteDerived(f: ImageFile, msg: string): string {
+  if (f.path === f.shown || !f.path.endsWith(f.shown)) return msg;
+  const prefix = f.path.slice(0, f.path.length - f.shown.length);
+  return msg.replaceAll(`'${prefix}`, "'");
+}
+
+/**
+ * Opens and closes the image once, so that a failure to open it reads as qemu-img's
+ * "Could not open 'NAME': why".
+ */
+export async function checkOpens(
+  f: ImageFile,
+  format: string | undefined,
+  backing = true,
+): Promise<void> {
+  let dev;
+  try {
+    dev = await openImage(f.path, { format, readOnly: true, backing });
+  } catch (e) {
+    const inner = diskFailure(e, [f]);
+    const msg = inner instanceof Error ? inner.message : String(inner);
+    throw new VshError(`Could not open '${f.shown}': ${msg}`);
+  }
+  await dev.close();
+}
+
+/** Runs a library call, turning its errors into `error:` lines in the user's terms. */
+export async function disk<T>(files: ImageFile[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw diskFailure(e, files);
+  }
+}
+
+/**
+ * qemu-img's `-p` display on standard error, only when it is a terminal: a callback for the
+ * library and a function that ends the line.
+ */
+export function progressBar(
+  enabled: boolean,
+): { update?: (done: number, total: number) => void; end(): void } {
+  if (!enabled || !Deno.stderr.isTerminal()) return { end() {} };
+  const enc = new TextEncoder();
+  let last = -1;
+  const show = (pct: number) => {
+    Deno.stderr.writeSync(enc.encode(`    (${pct.toFixed(2)}/100%)\r`));
+  };
+  show(0);
+  return {
+    update(done, total) {
+      const pct = total ? Math.floor(10000 * done / total) / 100 : 100;
+      if (pct - last >= 1 || (pct === 100 && last !== 100)) {
+        last = pct;
+        show(pct);
+      }
+    },
+    end() {
+      show(100);
+      Deno.stderr.writeSync(enc.encode("\n"));
+    },
+  };
+}
