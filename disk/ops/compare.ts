@@ -4,6 +4,7 @@ import type { BlockDevice } from "../block.ts";
 import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
 import { statusAbove } from "./map.ts";
+import { firstDiff, firstNonZero } from "../bytes.ts";
 
 /** Result of {@link imageCompare}. */
 export interface CompareResult {
@@ -26,40 +27,6 @@ export interface CompareOptions {
 }
 
 const CHUNK = 4 << 20;
-
-/** Index of the first non-zero byte of `b`, or -1. */
-export function firstNonZero(b: Uint8Array): number {
-  const words = Math.floor(b.length / 4);
-  if (b.byteOffset % 4 === 0) {
-    const w = new Uint32Array(b.buffer, b.byteOffset, words);
-    for (let i = 0; i < words; i++) {
-      if (w[i] !== 0) {
-        for (let j = i * 4; j < i * 4 + 4; j++) if (b[j]) return j;
-      }
-    }
-  } else {
-    for (let j = 0; j < words * 4; j++) if (b[j]) return j;
-  }
-  for (let j = words * 4; j < b.length; j++) if (b[j]) return j;
-  return -1;
-}
-
-function firstDiff(a: Uint8Array, b: Uint8Array): number {
-  const n = a.length;
-  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
-    const wa = new Uint32Array(a.buffer, a.byteOffset, n >> 2);
-    const wb = new Uint32Array(b.buffer, b.byteOffset, n >> 2);
-    for (let i = 0; i < wa.length; i++) {
-      if (wa[i] !== wb[i]) {
-        for (let j = i * 4; j < i * 4 + 4; j++) if (a[j] !== b[j]) return j;
-      }
-    }
-    for (let j = wa.length * 4; j < n; j++) if (a[j] !== b[j]) return j;
-    return -1;
-  }
-  for (let j = 0; j < n; j++) if (a[j] !== b[j]) return j;
-  return -1;
-}
 
 /** Compares two opened devices; see {@link imageCompare}. */
 export async function compareDevices(

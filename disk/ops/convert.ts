@@ -7,7 +7,7 @@ import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
 import { RawImage } from "../raw.ts";
-import { firstNonZero } from "./compare.ts";
+import { firstNonZero } from "../bytes.ts";
 import { createImage, type CreateOptions } from "./create.ts";
 import { statusAbove } from "./map.ts";
 
