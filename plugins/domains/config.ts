@@ -68,20 +68,21 @@ async function defineXml(ctx: ShellContext, xml: string, flags: number) {
 async function askReedit(ctx: ShellContext, msg: string, relax: boolean): Promise<string> {
   if (!ctx.isTTY) return "";
   const choices = relax ? "[y,n,i,f,?]" : "[y,n,f,?]";
+  let help = "";
   for (;;) {
-    const answer = await ctx.prompt(`${msg} Try again? ${choices}: `);
+    const answer = await ctx.prompt(`${help}${msg} Try again? ${choices}: `);
     if (answer === null) return "n";
     const c = answer.trim().toLowerCase().slice(0, 1);
     if (c === "y" || c === "n" || c === "f" || (relax && c === "i")) return c;
     if (c === "?") {
-      const help = [
+      const lines = [
         "y - yes, start editor again",
         "n - no, throw away my changes",
         "f - force, try to redefine again",
       ];
-      if (relax) help.push("i - turn off validation and try to redefine again");
-      help.push("? - print this help");
-      await ctx.prompt(help.join("\n") + "\n");
+      if (relax) lines.push("i - turn off validation and try to redefine again");
+      lines.push("? - print this help");
+      help = lines.join("\n") + "\n";
     }
   }
 }
@@ -104,6 +105,7 @@ export const edit = defineCommand({
     let doc = await dom.xmlDesc(getFlags);
     let edited = doc;
     let editAgain = true;
+    let lastError: unknown;
     for (;;) {
       if (editAgain) {
         edited = await ctx.edit(edited, ".xml");
@@ -123,7 +125,7 @@ export const edit = defineCommand({
           definedName = (await defineXml(ctx, edited, defineFlags)).name;
         } catch (e) {
           msg = "Failed.";
-          if (ctx.isTTY && e instanceof Error) r.error(e.message);
+          lastError = e;
         }
       }
       if (msg === undefined) {
@@ -144,7 +146,11 @@ export const edit = defineCommand({
         editAgain = false;
         continue;
       }
-      if (answer === "n") return r.fail();
+      if (answer === "n") {
+        // Giving up fails the command, and virsh then reports the define's error.
+        if (lastError instanceof Error) r.error(lastError.message);
+        return r.fail();
+      }
       // No one to ask: virsh reports the failure, then the edit as done by an unknown domain.
       r.error(msg);
       return r.extra("Domain '(null)' XML configuration edited.\n");
