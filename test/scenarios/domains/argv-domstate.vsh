@@ -1,0 +1,1 @@
+#@ argv domstate test --reason

@@ -1,0 +1,1 @@
+#@ argv list --all --name
