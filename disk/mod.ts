@@ -80,3 +80,8 @@ export {
   type MeasureResult,
   qcow2PreallocSize,
 } from "./ops/measure.ts";
+export { VdiImage } from "./formats/vdi.ts";
+export { VpcImage } from "./formats/vpc.ts";
+export { type VmdkDescriptor, VmdkImage } from "./formats/vmdk.ts";
+export { TableImage } from "./formats/readonly.ts";
+export { firstDiff, firstNonZero } from "./bytes.ts";

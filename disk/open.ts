@@ -6,6 +6,9 @@ import { FileDevice } from "./file.ts";
 import { probeBytes } from "./probe.ts";
 import { Qcow2Image } from "./qcow2/image.ts";
 import { RawImage } from "./raw.ts";
+import { VdiImage } from "./formats/vdi.ts";
+import { VmdkImage } from "./formats/vmdk.ts";
+import { VpcImage } from "./formats/vpc.ts";
 
 /** Options for {@link openImage}. */
 export interface OpenImageOptions {
@@ -37,7 +40,7 @@ function canonical(path: string): string {
 }
 
 /** Formats whose content this library can read. */
-const READABLE = new Set(["raw", "qcow2"]);
+const READABLE = new Set(["raw", "qcow2", "vdi", "vpc", "vmdk"]);
 
 /**
  * Opens an image and, unless told otherwise, its backing chain (each backing image
@@ -85,6 +88,9 @@ async function openChain(
       throw new DiskError("unsupported", `Image format '${format}' of '${path}' is not supported`);
     }
     if (format === "raw") return new RawImage(file);
+    if (format === "vdi") return await VdiImage.open(file);
+    if (format === "vpc") return await VpcImage.open(file);
+    if (format === "vmdk") return await VmdkImage.open(file);
     const img = await Qcow2Image.open(file, { readOnly: opts.readOnly });
     const b = img.header.backingFile;
     if (b !== undefined && opts.backing !== false) {

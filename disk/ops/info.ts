@@ -4,6 +4,9 @@ import { DiskError } from "../errors.ts";
 import type { FileDevice } from "../file.ts";
 import { openImage, resolveBackingPath } from "../open.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
+import { VdiImage } from "../formats/vdi.ts";
+import { VmdkImage } from "../formats/vmdk.ts";
+import { VpcImage } from "../formats/vpc.ts";
 import type { Qcow2Snapshot } from "../qcow2/snapshot_table.ts";
 import { qdictOrder, type QDictValue, qdump, qjson, sizeToStr } from "../qobject.ts";
 import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from "../qcow2/format.ts";
@@ -106,6 +109,27 @@ export async function describeImage(path: string, format?: string): Promise<Imag
       data["refcount-bits"] = dev.refcountBits;
       data["compression-type"] = h.compressionType === 1 ? "zstd" : "zlib";
       info.formatSpecific = { type: "qcow2", data };
+    } else if (dev instanceof VdiImage) {
+      info.clusterSize = dev.blockSize;
+    } else if (dev instanceof VpcImage) {
+      if (dev.clusterSize !== undefined) info.clusterSize = dev.clusterSize;
+    } else if (dev instanceof VmdkImage) {
+      info.clusterSize = dev.blockSize;
+      const extent: QDictValue = {
+        filename: path,
+        format: "",
+        "virtual-size": dev.size,
+        "cluster-size": dev.blockSize,
+      };
+      info.formatSpecific = {
+        type: "vmdk",
+        data: {
+          "create-type": dev.descriptor.createType,
+          cid: dev.descriptor.cid,
+          "parent-cid": dev.descriptor.parentCid,
+          extents: [extent],
+        },
+      };
     }
     return info;
   } finally {
