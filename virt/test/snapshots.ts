@@ -70,7 +70,7 @@ const DELETE_CHILDREN_ONLY = 4;
 const XML_SECURE = 1;
 
 const RUNNING_FROM_SNAPSHOT = 4;
-const PAUSED_FROM_SNAPSHOT = 9;
+const PAUSED_FROM_SNAPSHOT = 7;
 const SHUTOFF_FROM_SNAPSHOT = 7;
 
 /** One snapshot in a domain's tree (virDomainMomentObj). */
@@ -225,11 +225,6 @@ export function snapshotTree(o: DomainObj): SnapshotTree {
 /** How many snapshots a domain has (what undefine and list --with-snapshot look at). */
 export function snapshotCount(o: DomainObj): number {
   return snapshotTree(o).all.length;
-}
-
-/** Forget every snapshot of a domain (undefine with SNAPSHOTS_METADATA). */
-export function discardSnapshots(o: DomainObj): void {
-  trees.set(o, new SnapshotTree());
 }
 
 function noSnapshot(name: string): VirtError {
