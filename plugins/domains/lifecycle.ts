@@ -438,6 +438,7 @@ export const undefine = defineCommand({
     "managed-save": opt.bool("remove domain managed state file"),
     storage: opt.string(
       "remove associated storage volumes (comma separated list of targets or source paths) (see domblklist)",
+      { emptyOk: true },
     ),
     "remove-all-storage": opt.bool("remove all associated storage volumes (use with caution)"),
     "delete-snapshots": opt.alias("delete-storage-volume-snapshots"),
@@ -460,7 +461,8 @@ export const undefine = defineCommand({
     requires("delete-storage-volume-snapshots", deleteSnapshots, "remove-all-storage", removeAll);
     exclusive("nvram", opts.nvram, "keep-nvram", opts["keep-nvram"]);
     exclusive("tpm", opts.tpm, "keep-tpm", opts["keep-tpm"]);
-    const volString = opts.storage;
+    // virsh reads --storage quietly: an empty list is no list.
+    const volString = opts.storage || undefined;
     if (volString === undefined && !removeAll && opts["wipe-storage"]) {
       throw new VshError(
         "'--wipe-storage' requires '--storage <string>' or '--remove-all-storage'",

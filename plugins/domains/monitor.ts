@@ -448,7 +448,7 @@ export const domblkinfo = defineCommand({
   description: "Get block device size info for a domain.",
   options: {
     domain: opt.domain(),
-    device: opt.string("block device"),
+    device: opt.string("block device", { emptyOk: true }),
     human: opt.bool("Human readable output"),
     all: opt.bool("display all block devices info"),
   },

@@ -21,3 +21,5 @@ domblkinfo guest1 hdc
 domblklist
 domblklist nosuch
 domblkinfo nosuch vda
+domblkinfo test ""
+domblkinfo test "" --all

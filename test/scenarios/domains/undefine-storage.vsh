@@ -8,3 +8,5 @@ undefine guest1 --storage vda
 define guest1.xml
 undefine guest1 --remove-all-storage --wipe-storage
 list --all
+undefine test --storage ""
+list --all
