@@ -11,7 +11,14 @@ import {
   snapshotList,
 } from "../../disk/mod.ts";
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
-import { checkFormat, checkOpens, disk, poolOpt, resolveImage } from "./common.ts";
+import {
+  backingFormatProblem,
+  checkOpens,
+  disk,
+  inputFormat,
+  poolOpt,
+  resolveImage,
+} from "./common.ts";
 
 const named = (help: string) => opt.string(help, { namedOnly: true });
 const fileOpt = () =>
@@ -61,8 +68,8 @@ export const imageSnapshotCmd = defineCommand({
       );
     }
     const action = actions[0] ?? "list";
-    const format = checkFormat(opts.format);
     const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const format = inputFormat(opts.format, f);
     await checkOpens(f, format, false);
     const r = new Result();
     if (action === "list") {
@@ -103,11 +110,13 @@ export const imageRebaseCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
-    const format = checkFormat(opts.format);
-    const backingFormat = checkFormat(opts["backing-format"]);
     const backing = opts.backing ?? "";
     const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const format = inputFormat(opts.format, f);
     await checkOpens(f, format, !opts.unsafe);
+    const backingFormat = opts["backing-format"];
+    const why = backingFormatProblem(backingFormat);
+    if (why) throw new VshError(`Could not open new backing file '${backing}': ${why}`);
     if (backing !== "" && backingFormat === undefined) {
       throw new VshError(
         `Could not change the backing file to '${backing}': backing format must be specified`,
@@ -143,8 +152,8 @@ export const imageCommitCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
-    const format = checkFormat(opts.format);
     const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const format = inputFormat(opts.format, f);
     await checkOpens(f, format);
     const text = await disk([f], () => commitImage(f.path, { format, keepTop: opts.keep }));
     const r = new Result().print(text);

@@ -52,14 +52,32 @@ const QEMU_FORMATS = new Set([
 /** Formats vsh handles. */
 const SUPPORTED = new Set(["raw", "qcow2"]);
 
-/**
- * Checks a format name given by the user: qemu-img's "Unknown driver" for names qemu does not
- * know either, a plain refusal for qemu's formats vsh does not implement.
- */
-export function checkFormat(fmt: string | undefined): string | undefined {
-  if (fmt === undefined || SUPPORTED.has(fmt)) return fmt;
-  if (QEMU_FORMATS.has(fmt)) throw new VshError(`Image format '${fmt}' is not supported by vsh`);
-  throw new VshError(`Unknown driver '${fmt}'`);
+/** What is wrong with a format name, or undefined when vsh handles it. */
+function formatProblem(fmt: string): string | undefined {
+  if (SUPPORTED.has(fmt)) return undefined;
+  if (QEMU_FORMATS.has(fmt)) return `Image format '${fmt}' is not supported by vsh`;
+  return `Unknown driver '${fmt}'`;
+}
+
+/** Checks the format given for an image to open (qemu-img: "Could not open 'F': …"). */
+export function inputFormat(fmt: string | undefined, f: ImageFile): string | undefined {
+  const why = fmt === undefined ? undefined : formatProblem(fmt);
+  if (why) throw new VshError(`Could not open '${f.shown}': ${why}`);
+  return fmt;
+}
+
+/** Checks the format given for a new image; `prefix` is "NAME: " where qemu-img puts one. */
+export function outputFormat(fmt: string | undefined, prefix = ""): string {
+  if (fmt === undefined) return "raw";
+  const why = formatProblem(fmt);
+  if (why?.startsWith("Unknown")) throw new VshError(`${prefix}Unknown file format '${fmt}'`);
+  if (why) throw new VshError(`${prefix}Creating '${fmt}' images is not supported by vsh`);
+  return fmt;
+}
+
+/** Checks a backing file's format (qemu-img create: "NAME: Unknown driver 'F'"). */
+export function backingFormatProblem(fmt: string | undefined): string | undefined {
+  return fmt === undefined ? undefined : formatProblem(fmt);
 }
 
 /** Why {@link parseQemuSize} refused a value. */

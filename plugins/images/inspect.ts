@@ -15,14 +15,15 @@ import {
 } from "../../disk/mod.ts";
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
 import {
-  checkFormat,
   checkOpens,
   cvtnum,
   disk,
   diskFailure,
   type ImageFile,
+  inputFormat,
   optionNumber,
   optionSize,
+  outputFormat,
   poolOpt,
   preallocation,
   resolveImage,
@@ -67,6 +68,8 @@ async function describeChain(
       );
     }
     info.filename = cur.shown;
+    // qemu sees a raw file in whole 512-byte sectors.
+    if (info.format === "raw") info.virtualSize = Math.ceil(info.virtualSize / 512) * 512;
     images.push(info);
     if (info.backingFilename === undefined) break;
     info.fullBackingFilename = resolveBackingPath(cur.shown, info.backingFilename);
@@ -96,8 +99,8 @@ export const imageInfoCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
-    const format = checkFormat(opts.format);
     const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const format = inputFormat(opts.format, f);
     const images = await describeChain(f, format, opts["backing-chain"]);
     const r = new Result().print(images.map(infoText).join("\n"));
     const objs = images.map(infoJson);
@@ -124,7 +127,6 @@ export const imageMapCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
-    const format = checkFormat(opts.format);
     const start = opts["start-offset"] === undefined
       ? undefined
       : cvtnum("start offset", opts["start-offset"]);
@@ -132,6 +134,7 @@ export const imageMapCmd = defineCommand({
       ? undefined
       : cvtnum("max length", opts["max-length"]);
     const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const format = inputFormat(opts.format, f);
     await checkOpens(f, format);
     const m = await disk(
       [f],
@@ -167,12 +170,12 @@ export const imageCheckCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
-    const format = checkFormat(opts.format);
     const repair = opts.repair;
     if (repair !== undefined && repair !== "leaks" && repair !== "all") {
       throw new VshError("Invalid option for --repair: expecting 'leaks' or 'all'");
     }
     const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const format = inputFormat(opts.format, f);
     await checkOpens(f, format);
     const c = await disk([f], () => imageCheck(f.path, { format, repair }));
     const r = new Result();
@@ -204,10 +207,10 @@ export const imageCompareCmd = defineCommand({
     pool2: poolOpt("pool of the second image when it is a volume"),
   },
   async handler(ctx, opts) {
-    const format1 = checkFormat(opts.format);
-    const format2 = checkFormat(opts.format2);
     const f1 = await resolveImage(ctx, opts.file1!, opts.pool);
     const f2 = await resolveImage(ctx, opts.file2!, opts.pool2);
+    const format1 = inputFormat(opts.format, f1);
+    const format2 = inputFormat(opts.format2, f2);
     await checkOpens(f1, format1);
     await checkOpens(f2, format2);
     const c = await disk(
@@ -244,8 +247,7 @@ export const imageMeasureCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
-    const outputFormat = checkFormat(opts.format) ?? "raw";
-    const sourceFormat = checkFormat(opts["source-format"]);
+    const format = outputFormat(opts.format);
     if (opts.file === undefined && opts.size === undefined) {
       throw new VshError("Either --size N or one filename must be specified.");
     }
@@ -267,8 +269,10 @@ export const imageMeasureCmd = defineCommand({
       : optionNumber("refcount_bits", opts["refcount-bits"]);
     const prealloc = preallocation(opts.preallocation);
     const files: ImageFile[] = [];
+    let sourceFormat: string | undefined;
     if (opts.file !== undefined) {
       const f = await resolveImage(ctx, opts.file, opts.pool);
+      sourceFormat = inputFormat(opts["source-format"], f);
       await checkOpens(f, sourceFormat);
       files.push(f);
     }
@@ -277,7 +281,7 @@ export const imageMeasureCmd = defineCommand({
         source: files[0]?.path,
         sourceFormat,
         size,
-        outputFormat,
+        outputFormat: format,
         clusterSize,
         refcountBits,
         preallocation: prealloc,

@@ -13,15 +13,17 @@ import {
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import {
-  checkFormat,
+  backingFormatProblem,
   checkOpens,
   cvtnum,
   disk,
   diskFailure,
   guardOverwrite,
   type ImageFile,
+  inputFormat,
   optionNumber,
   optionSize,
+  outputFormat,
   poolOpt,
   PREALLOCATION,
   progressBar,
@@ -96,9 +98,9 @@ export const imageCreateCmd = defineCommand({
     pool: poolOpt("pool to create the volume in"),
   },
   async handler(ctx, opts) {
-    const format = checkFormat(opts.format) ?? "raw";
-    const backingFormat = checkFormat(opts["backing-format"]);
     const target = await resolveTarget(ctx, opts.file!, opts.pool);
+    const format = outputFormat(opts.format, `${target.shown}: `);
+    const backingFormat = opts["backing-format"];
     guardOverwrite(target, opts.force);
     let size = opts.size === undefined ? undefined : cvtnum("image size", opts.size);
     const create: CreateOptions = {
@@ -124,6 +126,10 @@ export const imageCreateCmd = defineCommand({
         throw new VshError(`${target.shown}: Backing file specified without backing format`, {
           more,
         });
+      }
+      const why = backingFormatProblem(backingFormat);
+      if (why) {
+        throw new VshError(`${target.shown}: ${why}`, { more: ["Could not open backing image."] });
       }
       create.backingFormat = backingFormat;
       const bsize = await backingSize(target, opts.backing, backingFormat);
@@ -183,8 +189,7 @@ export const imageConvertCmd = defineCommand({
     "target-pool": poolOpt("pool to write the target volume in"),
   },
   async handler(ctx, opts) {
-    const format = checkFormat(opts.format) ?? "raw";
-    const sourceFormat = checkFormat(opts["source-format"]);
+    const format = outputFormat(opts.format);
     let sparseSize: number | undefined;
     if (opts["sparse-size"] !== undefined) {
       sparseSize = cvtnum("buffer size for sparse output", opts["sparse-size"]);
@@ -200,6 +205,7 @@ export const imageConvertCmd = defineCommand({
     }
     const create = format === "qcow2" ? creationOptions(opts) : {};
     const source = await resolveImage(ctx, opts.source!, opts.pool);
+    const sourceFormat = inputFormat(opts["source-format"], source);
     await checkOpens(source, sourceFormat);
     const target = await resolveTarget(ctx, opts.target!, opts["target-pool"]);
     guardOverwrite(target, opts.force);
@@ -250,9 +256,9 @@ export const imageResizeCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx: ShellContext, opts) {
-    const format = checkFormat(opts.format);
     const size = parseResize(opts.size!);
     const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const format = inputFormat(opts.format, f);
     await checkOpens(f, format, false);
     const res = await disk([f], () => resizeImage(f.path, size, { format, shrink: opts.shrink }));
     const r = new Result().print(res.text);
