@@ -118,8 +118,8 @@ Deno.test("backing-chain loops, tables past EOF and absurd sizes are refused fas
       const e = await openImage(`${dir}/bad.qcow2`).then(() => null, (e) => e);
       assert(e instanceof DiskError && e.message.includes(part), `${part}: ${e}`);
     };
-    await mutate((w) => w.setUint32(44, 0x7fff0000), "L1 table");
-    await mutate((w) => w.setUint32(52, 0x10000000), "Reference count table");
+    await mutate((w) => w.setUint32(44, 0x7fff0100), "Invalid L1 table offset");
+    await mutate((w) => w.setUint32(52, 0x10000100), "Invalid reference count table offset");
     await mutate((w) => w.setUint32(56, 0x100000), "Reference count table too large");
     await mutate((w) => w.setUint32(28, 0xfffffe00), "L1 table is too small");
     await mutate((w) => w.setUint32(24, 0x7fffffff), "Image size too large");
@@ -127,6 +127,12 @@ Deno.test("backing-chain loops, tables past EOF and absurd sizes are refused fas
     await mutate((w) => w.setUint32(60, 1000000), "Too many snapshots");
     await mutate((w) => w.setUint32(4, 9), "Unsupported qcow2 version");
     assert(v.getUint32(0) === 0x514649fb);
+    // An L1 table past the end of the file opens (as in qemu) and check reports it.
+    const past = bytes.slice();
+    new DataView(past.buffer).setUint32(44, 0x7fff0000);
+    await Deno.writeFile(`${dir}/past.qcow2`, past);
+    const chk = await imageCheck(`${dir}/past.qcow2`);
+    assert(chk.exitCode === 2 && chk.stderr.includes("exceeding the end of the file"), chk.stderr);
   } finally {
     await cleanup();
   }

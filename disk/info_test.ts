@@ -1,5 +1,5 @@
 import { assertEquals } from "../test/assert.ts";
-import { qemuImg, qemuIo, tempDir } from "./_test_util.ts";
+import { qemuImg, qemuIo, run, tempDir } from "./_test_util.ts";
 import { imageInfo } from "./ops/info.ts";
 import { imageMap } from "./ops/map.ts";
 
@@ -79,6 +79,38 @@ Deno.test("info and map match qemu-img for raw, qcow2 v2/v3, backing chains, sna
     assertEquals(comp.textError, "File contains external, encrypted or compressed clusters.");
     assertEquals(comp.jsonText, await qemuImg(["map", "--output=json", "comp.qcow2"], dir));
   } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("open errors are worded as qemu-img words them", async () => {
+  const { dir, cleanup } = await tempDir();
+  const cwd = Deno.cwd();
+  Deno.chdir(dir);
+  try {
+    const msg = async (p: Promise<unknown>) =>
+      await p.then(() => "", (e) => `qemu-img: ${e.message}\n`);
+    const missing = await run("qemu-img", ["info", "nonexist"], dir);
+    assertEquals(await msg(imageInfo("nonexist")), missing.stderr);
+    await qemuImg([
+      "create",
+      "-f",
+      "qcow2",
+      "-u",
+      "-b",
+      "gone.qcow2",
+      "-F",
+      "qcow2",
+      "mb.qcow2",
+      "1M",
+    ], dir);
+    const map = await run("qemu-img", ["map", "mb.qcow2"], dir);
+    assertEquals(await msg(imageMap("mb.qcow2")), map.stderr);
+    await qemuImg(["create", "-f", "raw", "r.img", "1M"], dir);
+    const wrong = await run("qemu-img", ["info", "-f", "qcow2", "r.img"], dir);
+    assertEquals(await msg(imageInfo("r.img", { format: "qcow2" })), wrong.stderr);
+  } finally {
+    Deno.chdir(cwd);
     await cleanup();
   }
 });

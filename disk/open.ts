@@ -59,7 +59,13 @@ const READABLE = new Set(["raw", "qcow2", "vdi", "vpc", "vmdk"]);
  * ```
  */
 export async function openImage(path: string, opts: OpenImageOptions = {}): Promise<BlockDevice> {
-  return await openChain(path, opts, new Set(), 0);
+  try {
+    return await openChain(path, opts, new Set(), 0);
+  } catch (e) {
+    // qemu-img's wording: "Could not open 'top.qcow2': <reason>".
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new DiskError(e instanceof DiskError ? e.kind : "io", `Could not open '${path}': ${msg}`);
+  }
 }
 
 async function openChain(
@@ -105,9 +111,12 @@ async function openChain(
         img.setBacking(dev);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
+        const inner = e instanceof DiskError && e.kind === "io"
+          ? msg
+          : `Could not open '${bpath}': ${msg}`;
         throw new DiskError(
           e instanceof DiskError ? e.kind : "io",
-          `Could not open backing file: ${msg}`,
+          `Could not open backing file: ${inner}`,
         );
       }
     }
