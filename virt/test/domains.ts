@@ -651,7 +651,7 @@ export class DomainProcs {
     if (!disk.source) {
       throw invalidArg(`disk '${a.path}' does not currently have a source assigned`);
     }
-    return { capacity: 1099506450432n, allocation: 1099511627776n, physical: 1099511627776n };
+    return { allocation: 1099511627776n, capacity: 1099506450432n, physical: 1099511627776n };
   }
 
   blockStats(a: Args) {

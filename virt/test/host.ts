@@ -56,7 +56,7 @@ export function capabilitiesXml(state: TestState): string {
     out.push("      <domain type='test'/>\n    </arch>\n");
     out.push("    <features>\n      <pae/>\n      <nonpae/>\n    </features>\n  </guest>\n\n");
   }
-  out.push("</capabilities>\n\n");
+  out.push("</capabilities>\n");
   return out.join("");
 }
 

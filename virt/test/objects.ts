@@ -90,7 +90,7 @@ export class NetworkProcs {
     try {
       return parseNetworkXml(xml);
     } catch (e) {
-      throw definitionToVirtError(e);
+      throw definitionToVirtError(e, From.NETWORK);
     }
   }
 
@@ -232,7 +232,7 @@ export class StorageProcs {
       throw virtError(
         ErrorCode.NO_STORAGE_POOL,
         `no storage pool with matching name '${name}'`,
-        From.STORAGE,
+        From.TEST,
       );
     }
     return p;
@@ -244,7 +244,7 @@ export class StorageProcs {
       throw virtError(
         ErrorCode.NO_STORAGE_POOL,
         `no storage pool with matching uuid '${formatUuid(uuid)}'`,
-        From.STORAGE,
+        From.TEST,
       );
     }
     return p;

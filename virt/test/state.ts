@@ -166,12 +166,12 @@ export const DEFAULT_NODE_XML = `<node>
 const DEFAULT_POOL_CAPACITY = 100n * 1024n * 1024n * 1024n;
 
 /** Turn a definition problem into the VirtError libvirt reports. */
-export function definitionToVirtError(e: unknown): unknown {
+export function definitionToVirtError(e: unknown, from: number = From.DOMAIN): unknown {
   if (e instanceof DefinitionError) {
     return new VirtError({ code: e.code, domain: e.from, message: e.message });
   }
   if (e instanceof XmlSyntaxError) {
-    return new VirtError({ code: 35, domain: From.XML, message: e.message });
+    return new VirtError({ code: 35, domain: from, message: e.message });
   }
   return e;
 }
@@ -316,7 +316,7 @@ export class TestState {
       if (same.def.name !== def.name) {
         throw operationFailed(
           `domain '${same.def.name}' is already defined with uuid ${formatUuid(def.uuid)}`,
-          From.DOM,
+          From.DOMAIN,
         );
       }
       if (live) {
@@ -341,7 +341,7 @@ export class TestState {
     if (byName) {
       throw operationFailed(
         `domain '${def.name}' already exists with uuid ${formatUuid(byName.def.uuid)}`,
-        From.DOM,
+        From.DOMAIN,
       );
     }
     const obj: DomainObj = {

@@ -258,10 +258,6 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   if (root.name !== "domain") {
     throw err.xml(`expecting root element of 'domain', not '${root.name}'`);
   }
-  const virtType = root.attrs.type;
-  if (virtType === undefined) throw err.internal("missing domain type attribute");
-  if (!VIRT_TYPES.has(virtType)) throw err.unsupported(`invalid domain type ${virtType}`);
-
   const osEl = child(root, "os");
   const typeEl = osEl ? child(osEl, "type") : undefined;
   const rawOsType = typeEl ? (text(typeEl) ?? "").trim() : "";
@@ -279,10 +275,20 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     uuid = u;
   }
 
-  const memory = parseMemory(child(root, "memory"), "./memory[1]");
-  if (memory === undefined) {
-    throw err.xml("Memory size must be specified via <memory> or in the <numa> configuration");
+  const virtType = root.attrs.type;
+  if (virtType === undefined) throw err.internal("missing domain type attribute");
+  if (!VIRT_TYPES.has(virtType)) throw err.unsupported(`invalid domain type ${virtType}`);
+
+  if (!typeEl || rawOsType === "") throw err.xml("an os <type> must be specified");
+  let osType = rawOsType;
+  if (osType === "linux") osType = "xen";
+  if (osType !== "hvm" && osType !== "xen" && osType !== "exe") {
+    throw err.unsupported(`unknown OS type '${rawOsType}'`);
   }
+  const arch = typeEl.attrs.arch ?? "i686";
+
+  const parsedMemory = parseMemory(child(root, "memory"), "./memory[1]");
+  const memory = parsedMemory ?? 0;
   let currentMemory = parseMemory(child(root, "currentMemory"), "./currentMemory[1]") ?? memory;
   if (currentMemory > memory) currentMemory = memory;
 
@@ -307,16 +313,7 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     }
     vcpuPlacement = vcpuEl.attrs.placement ?? "static";
     cpuset = vcpuEl.attrs.cpuset;
-    if (vcpuMax === 0) throw err.internal("CPU IDs in <numa> exceed the <vcpu> count");
   }
-
-  if (!typeEl || rawOsType === "") throw err.xml("an os <type> must be specified");
-  let osType = rawOsType;
-  if (osType === "linux") osType = "xen";
-  if (osType !== "hvm" && osType !== "xen" && osType !== "exe") {
-    throw err.unsupported(`unknown OS type '${rawOsType}'`);
-  }
-  const arch = typeEl.attrs.arch ?? "i686";
 
   const lifecycle = (tag: string, dflt: string): string => {
     const v = childText(root, tag)?.trim();
@@ -365,6 +362,11 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   };
   const devicesEl = child(root, "devices");
   def.devices = normalizeDevices(devicesEl ? elements(devicesEl) : [], def);
+  // What libvirt checks after parsing, in its order.
+  if (parsedMemory === undefined) {
+    throw err.xml("Memory size must be specified via <memory> or in the <numa> configuration");
+  }
+  if (vcpuMax === 0) throw err.internal("CPU IDs in <numa> exceed the <vcpu> count");
   return def;
 }
 

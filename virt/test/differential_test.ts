@@ -1,0 +1,231 @@
+// The embedded driver and a real libvirtd's test:///default answer the same procedures with the
+// same results and the same errors (code, domain, message). Values derived from the clock are
+// compared by shape only.
+
+import { assertEquals } from "../../test/assert.ts";
+import { startPrivateLibvirtd } from "../../test/harness/libvirtd.ts";
+import type { Driver } from "../driver.ts";
+import { VirtError } from "../errors.ts";
+import { connectUnix, RemoteClient } from "../remote/mod.ts";
+import type { ProcArgs, ProcName } from "../remote/protocol.ts";
+import { openTestDriver } from "./mod.ts";
+import { scrubRandom } from "./testutil_test.ts";
+
+type Step = [ProcName, (refs: Refs) => unknown];
+type Refs = Record<string, unknown>;
+
+/** Fields whose values come from the wall clock in libvirt's test driver. */
+const CLOCK_FIELDS = new Set([
+  "cpuTime",
+  "cpu_time",
+  "rd_req",
+  "rd_bytes",
+  "wr_req",
+  "wr_bytes",
+  "errs",
+  "rx_bytes",
+  "rx_packets",
+  "rx_errs",
+  "rx_drop",
+  "tx_bytes",
+  "tx_packets",
+  "tx_errs",
+  "tx_drop",
+]);
+
+function normalize(v: unknown): unknown {
+  if (typeof v === "string") return scrubRandom(v);
+  if (v instanceof Uint8Array) return [...v];
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = CLOCK_FIELDS.has(k) ? typeof x : normalize(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? `${v}n` : v;
+}
+
+async function run(drv: Driver, steps: Step[]): Promise<unknown[]> {
+  const refs: Refs = {};
+  const out: unknown[] = [];
+  for (const [proc, args] of steps) {
+    try {
+      const r = await drv.call(proc, args(refs) as ProcArgs<typeof proc>);
+      if (r && typeof r === "object") {
+        for (const k of ["dom", "net", "pool", "iface", "vol"]) {
+          if (k in r) refs[k] = (r as Record<string, unknown>)[k];
+        }
+      }
+      out.push([proc, normalize(r)]);
+    } catch (e) {
+      if (!(e instanceof VirtError)) throw e;
+      out.push([proc, "error", e.code, e.domain, e.message]);
+    }
+  }
+  return out;
+}
+
+const name = (n: string) => () => ({ name: n });
+const dom = (extra: Record<string, unknown> = {}) => (r: Refs) => ({ dom: r.dom, ...extra });
+const byName = (n: string): Step => ["domainLookupByName", name(n)];
+
+const DEFINE_XML = `<domain type='test'>
+  <name>diff</name>
+  <uuid>0bd1a5a2-52b2-4e0f-8b57-0f2b8e0f1f11</uuid>
+  <memory unit='MiB'>256</memory>
+  <vcpu current='1'>2</vcpu>
+  <os><type>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'><source file='/d.img'/><target dev='vda' bus='virtio'/></disk>
+    <interface type='network'><source network='default'/><mac address='52:54:00:01:02:03'/></interface>
+    <console type='pty'/>
+  </devices>
+</domain>`;
+
+const STEPS: Step[] = [
+  ["connectGetType", () => undefined],
+  ["connectGetVersion", () => undefined],
+  ["connectGetLibVersion", () => undefined],
+  ["nodeGetInfo", () => undefined],
+  ["connectGetCapabilities", () => undefined],
+  ["connectGetSysinfo", () => ({ flags: 0 })],
+  ["nodeGetCellsFreeMemory", () => ({ startCell: 0, maxcells: 4 })],
+  ["nodeGetCellsFreeMemory", () => ({ startCell: 7, maxcells: 4 })],
+  ["nodeGetFreeMemory", () => undefined],
+  ["nodeGetSecurityModel", () => undefined],
+  ["connectGetMaxVcpus", () => ({ type: null })],
+  ["connectListAllDomains", () => ({ need_results: 1, flags: 0 })],
+  ["connectNumOfDomains", () => undefined],
+  ["connectNumOfDefinedDomains", () => undefined],
+  ["domainLookupByName", name("nosuch")],
+  ["domainLookupById", () => ({ id: 42 })],
+  byName("test"),
+  ["domainGetInfo", dom()],
+  ["domainGetState", dom({ flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 4 })],
+  ["domainGetOsType", dom()],
+  ["domainGetMaxMemory", dom()],
+  ["domainGetVcpusFlags", dom({ flags: 2 | 4 })],
+  ["domainGetVcpus", dom({ maxinfo: 2, maplen: 1 })],
+  ["domainGetVcpuPinInfo", dom({ ncpumaps: 2, maplen: 2, flags: 0 })],
+  ["domainGetEmulatorPinInfo", dom({ maplen: 2, flags: 0 })],
+  ["domainGetSecurityLabel", dom()],
+  ["domainGetControlInfo", dom({ flags: 0 })],
+  ["domainMemoryStats", dom({ maxStats: 13, flags: 0 })],
+  ["domainGetBlockInfo", dom({ path: "vda", flags: 0 })],
+  ["domainGetBlockInfo", dom({ path: "vdz", flags: 0 })],
+  ["domainBlockStats", dom({ path: "vda" })],
+  ["domainBlockStats", dom({ path: "nope" })],
+  ["domainInterfaceStats", dom({ path: "testnet0" })],
+  ["domainInterfaceStats", dom({ path: "vnet7" })],
+  ["domainGetMetadata", dom({ type: 0, uri: null, flags: 0 })],
+  ["domainSetMetadata", dom({ type: 0, metadata: "hello", key: null, uri: null, flags: 0 })],
+  ["domainGetMetadata", dom({ type: 0, uri: null, flags: 0 })],
+  ["domainSetMemoryFlags", dom({ memory: 1048576n, flags: 0 })],
+  ["domainSetMemoryFlags", dom({ memory: 99999999999n, flags: 0 })],
+  ["domainSetMemoryFlags", dom({ memory: 1024n, flags: 4 })],
+  ["domainSetMemoryFlags", dom({ memory: 4194304n, flags: 2 | 4 })],
+  ["domainSetVcpusFlags", dom({ nvcpus: 1, flags: 0 })],
+  ["domainSetVcpusFlags", dom({ nvcpus: 3, flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 2 })],
+  ["domainSuspend", dom()],
+  ["domainSuspend", dom()],
+  ["domainGetState", dom({ flags: 0 })],
+  ["domainResume", dom()],
+  ["domainResume", dom()],
+  ["domainShutdown", dom()],
+  ["domainGetState", dom({ flags: 0 })],
+  ["domainDestroy", dom()],
+  ["domainRename", dom({ new_name: "test2", flags: 0 })],
+  ["domainLookupByName", name("test2")],
+  ["domainCreate", dom()],
+  ["domainLookupByName", name("test2")],
+  ["domainGetState", dom({ flags: 0 })],
+  ["domainManagedSave", dom({ flags: 0 })],
+  ["domainHasManagedSaveImage", dom({ flags: 0 })],
+  ["connectListAllDomains", () => ({ need_results: 1, flags: 256 })],
+  ["domainUndefine", dom()],
+  ["domainManagedSaveRemove", dom({ flags: 0 })],
+  ["domainSetAutostart", dom({ autostart: 1 })],
+  ["domainGetAutostart", dom()],
+  ["connectListAllDomains", () => ({ need_results: 1, flags: 1024 })],
+  ["domainDefineXml", () => ({ xml: DEFINE_XML })],
+  ["domainGetXmlDesc", dom({ flags: 0 })],
+  ["domainDefineXml", () => ({ xml: DEFINE_XML.replace("0bd1", "0bd2") })],
+  ["domainCreateWithFlags", dom({ flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 0 })],
+  ["domainGetVcpus", dom({ maxinfo: 4, maplen: 2 })],
+  ["domainUndefineFlags", dom({ flags: 0 })],
+  ["domainIsPersistent", dom()],
+  ["domainDestroy", dom()],
+  ["domainLookupByName", name("diff")],
+  ["domainCreateXml", () => ({ xml_desc: DEFINE_XML, flags: 0 })],
+  ["domainIsActive", dom()],
+  ["domainIsPersistent", dom()],
+  ["connectListDomains", () => ({ maxids: 10 })],
+  ["connectListDefinedDomains", () => ({ maxnames: 10 })],
+  ["domainDefineXml", () => ({ xml: "<domain type='test'><name>x</name></domain>" })],
+  ["domainDefineXml", () => ({ xml: "<domain" })],
+  ["connectListAllNetworks", () => ({ need_results: 1, flags: 0 })],
+  ["networkLookupByName", name("default")],
+  ["networkGetXmlDesc", (r) => ({ net: r.net, flags: 0 })],
+  ["networkGetBridgeName", (r) => ({ net: r.net })],
+  ["networkIsActive", (r) => ({ net: r.net })],
+  ["networkLookupByName", name("nosuch")],
+  ["connectListAllStoragePools", () => ({ need_results: 1, flags: 0 })],
+  ["storagePoolLookupByName", name("default-pool")],
+  ["storagePoolGetInfo", (r) => ({ pool: r.pool })],
+  ["storagePoolGetXmlDesc", (r) => ({ pool: r.pool, flags: 0 })],
+  ["storagePoolListAllVolumes", (r) => ({ pool: r.pool, need_results: 1, flags: 0 })],
+  ["storagePoolLookupByName", name("nosuch")],
+  ["connectListAllInterfaces", () => ({ need_results: 1, flags: 0 })],
+  ["interfaceLookupByName", name("eth1")],
+  ["interfaceGetXmlDesc", (r) => ({ iface: r.iface, flags: 0 })],
+  ["interfaceLookupByName", name("nosuch")],
+  ["nodeGetMemoryStats", () => ({ nparams: 0, cellNum: -1, flags: 0 })],
+];
+
+Deno.test({
+  name: "embedded driver and libvirtd's test:///default agree call by call",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const daemon = await startPrivateLibvirtd();
+    try {
+      const remote = await RemoteClient.open(await connectUnix(daemon.socketPath), {
+        name: "test:///default",
+        readonly: false,
+      });
+      let expected: unknown[];
+      try {
+        expected = await run(remote, STEPS);
+      } finally {
+        await remote.close();
+      }
+      const embedded = await openTestDriver("test:///default", { readonly: false });
+      let got: unknown[];
+      try {
+        got = await run(embedded, STEPS);
+      } finally {
+        await embedded.close();
+      }
+      const differences = [];
+      for (let i = 0; i < STEPS.length; i++) {
+        if (JSON.stringify(got[i], big) !== JSON.stringify(expected[i], big)) {
+          differences.push({ step: i, got: got[i], expected: expected[i] });
+        }
+      }
+      assertEquals(differences, []);
+    } finally {
+      await daemon.stop();
+    }
+  },
+});
