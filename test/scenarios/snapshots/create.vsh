@@ -1,0 +1,32 @@
+#@ mask [0-9]{10}
+#@ files snapshots/root.xml snapshots/ignored.xml snapshots/memext.xml
+#@ files snapshots/membad.xml snapshots/memrel.xml snapshots/memfile.xml
+#@ files snapshots/diskno.xml snapshots/diskbad.xml snapshots/disknoname.xml
+#@ files snapshots/disktype.xml snapshots/diskdrv.xml snapshots/diskrel.xml
+#@ files snapshots/noname.xml snapshots/extra.xml
+#@ files snapshots/empty.xml
+# snapshot-create from files: what the driver takes from the XML and what it refuses
+snapshot-create test ignored.xml
+snapshot-dumpxml test n1 --xpath /domainsnapshot/state
+snapshot-create test --xmlfile noname.xml
+snapshot-create test root.xml
+snapshot-create test memext.xml
+snapshot-create test membad.xml
+snapshot-create test memrel.xml
+snapshot-create test memfile.xml
+snapshot-create test diskno.xml
+snapshot-create test diskbad.xml
+snapshot-create test disknoname.xml
+snapshot-create test disktype.xml
+snapshot-create test diskdrv.xml
+snapshot-create test diskrel.xml
+snapshot-create test extra.xml
+snapshot-create test empty.xml
+snapshot-create test missing.xml
+snapshot-create test ignored.xml --current
+snapshot-create test ignored.xml --disk-only
+snapshot-create test ignored.xml --no-metadata --redefine
+snapshot-create test ignored.xml --halt --redefine
+snapshot-create nope ignored.xml
+snapshot-create
+snapshot-list test --name
