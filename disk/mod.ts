@@ -15,11 +15,18 @@ export type { BlockDevice, BlockExtent } from "./block.ts";
 export { DiskError, type DiskErrorKind } from "./errors.ts";
 export { FileDevice, type FileOpenOptions } from "./file.ts";
 export { RawImage } from "./raw.ts";
-export { type ClusterKind, type ClusterMapping, Qcow2Image } from "./qcow2/image.ts";
+export {
+  type ClusterKind,
+  type ClusterMapping,
+  Qcow2Image,
+  type Qcow2OpenOptions,
+  type Table,
+} from "./qcow2/image.ts";
+export type { Qcow2Header, RawExtension } from "./qcow2/format.ts";
 export type { Qcow2Snapshot } from "./qcow2/snapshot_table.ts";
 export { type ImageFormat, probeBytes, probeFile } from "./probe.ts";
 export { openImage, type OpenImageOptions, resolveBackingPath } from "./open.ts";
-export { qdictOrder, qjson, sizeToStr } from "./qobject.ts";
+export { qdictOrder, type QDictValue, qjson, type QValue, sizeToStr } from "./qobject.ts";
 export {
   describeImage,
   type ImageInfo,
@@ -83,5 +90,5 @@ export {
 export { VdiImage } from "./formats/vdi.ts";
 export { VpcImage } from "./formats/vpc.ts";
 export { type VmdkDescriptor, VmdkImage } from "./formats/vmdk.ts";
-export { TableImage } from "./formats/readonly.ts";
+export { type BlockLocation, TableImage } from "./formats/readonly.ts";
 export { firstDiff, firstNonZero } from "./bytes.ts";

@@ -5,6 +5,7 @@
 export type QValue = number | bigint | string | boolean | null | QValue[] | QDictValue;
 /** A dictionary; keys print in qemu's hash order, whatever order they were added in. */
 export interface QDictValue {
+  /** Any key. */
   [key: string]: QValue;
 }
 

@@ -7,8 +7,9 @@ import type { FileDevice } from "./file.ts";
 /** A raw image over a host file. */
 export class RawImage implements BlockDevice {
   readonly format = "raw";
+  /** The host file below the format. */
   readonly file: FileDevice;
-  readonly backing = undefined;
+  readonly backing: undefined = undefined;
 
   /** Wraps an opened file. */
   constructor(file: FileDevice) {

@@ -18,9 +18,10 @@ export interface BlockLocation {
  */
 export abstract class TableImage implements BlockDevice {
   abstract readonly format: string;
+  /** The host file below the format. */
   readonly file: FileDevice;
   readonly readOnly = true;
-  readonly backing = undefined;
+  readonly backing: undefined = undefined;
   /** Guest bytes per block (qemu's cluster_size for these formats). */
   readonly blockSize: number;
   readonly size: number;

@@ -10,6 +10,7 @@ const MAX_BLOCKS = 1 << 26;
 
 /** A VDI image. */
 export class VdiImage extends TableImage {
+  /** Format name as qemu-img prints it. */
   readonly format = "vdi";
   #map: Uint32Array;
   #dataOffset: number;
@@ -71,6 +72,7 @@ export class VdiImage extends TableImage {
     return new VdiImage(file, size, blockSize, map, data, extra);
   }
 
+  /** Where block `index` lives. */
   protected locate(index: number): BlockLocation {
     const e = this.#map[index];
     if (e === undefined || e >= 0xfffffffe || e === UNALLOCATED) {

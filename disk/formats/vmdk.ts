@@ -8,14 +8,19 @@ const MAX_GD = 1 << 24;
 
 /** Fields of the embedded descriptor that qemu-img info reports. */
 export interface VmdkDescriptor {
+  /** Content ID of this image. */
   cid: number;
+  /** Content ID of the parent (0xffffffff when none). */
   parentCid: number;
+  /** The descriptor's createType. */
   createType: string;
 }
 
 /** A monolithic sparse VMDK image. */
 export class VmdkImage extends TableImage {
+  /** Format name as qemu-img prints it. */
   readonly format = "vmdk";
+  /** Fields of the embedded descriptor. */
   readonly descriptor: VmdkDescriptor;
   #gd: Uint32Array;
   #gtes: number;
@@ -101,6 +106,7 @@ export class VmdkImage extends TableImage {
     return t;
   }
 
+  /** Where block `index` lives. */
   protected locate(index: number): BlockLocation {
     const t = this.#table(Math.floor(index / this.#gtes));
     const e = t ? t[index % this.#gtes] : 0;

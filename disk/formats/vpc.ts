@@ -8,6 +8,7 @@ const MAX_BAT = 1 << 24;
 
 /** A VHD (qemu's "vpc") image. */
 export class VpcImage extends TableImage {
+  /** Format name as qemu-img prints it. */
   readonly format = "vpc";
   #bat: Uint32Array | null;
   #bitmapSize: number;
@@ -73,6 +74,7 @@ export class VpcImage extends TableImage {
     return new VpcImage(file, size, blockSize, bat, bitmapSize);
   }
 
+  /** Where block `index` lives. */
   protected locate(index: number): BlockLocation {
     if (!this.#bat) return { host: index * this.blockSize, allocatedZero: true };
     const e = this.#bat[index];

@@ -28,6 +28,7 @@ export interface CheckResult {
 
 /** Options for {@link imageCheck}. */
 export interface CheckOptions {
+  /** Format name as qemu-img prints it. */
   format?: string;
   /** `-r leaks` or `-r all`. */
   repair?: RepairMode;

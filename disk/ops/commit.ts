@@ -6,6 +6,7 @@ import { Qcow2Image } from "../qcow2/image.ts";
 
 /** Options for {@link commitImage}. */
 export interface CommitOptions {
+  /** Format name as qemu-img prints it. */
   format?: string;
   /** Keep the overlay's data after committing (`-d`). */
   keepTop?: boolean;

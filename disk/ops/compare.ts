@@ -20,7 +20,9 @@ export interface CompareResult {
 
 /** Options for {@link imageCompare}. */
 export interface CompareOptions {
+  /** Format of the first image (`-f`); probed when omitted. */
   format1?: string;
+  /** Format of the second image (`-F`); probed when omitted. */
   format2?: string;
   /** Fail on different sizes or allocation (`-s`). */
   strict?: boolean;

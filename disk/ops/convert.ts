@@ -36,6 +36,7 @@ export interface ConvertOptions {
 export interface ConvertResult {
   /** Guest bytes that were read and written as data. */
   bytesWritten: number;
+  /** Virtual size in bytes. */
   size: number;
 }
 

@@ -21,9 +21,11 @@ export interface CreateOptions {
   backingFormat?: string;
   /** Cluster size in bytes (qcow2; default 65536). */
   clusterSize?: number;
+  /** Preallocation mode (default off). */
   preallocation?: Preallocation;
   /** "0.10" or "1.1" (also "v2"/"v3"); default "1.1". */
   compat?: string;
+  /** Set the lazy-refcounts compatible bit (compat 1.1 only). */
   lazyRefcounts?: boolean;
   /** Refcount width in bits: 1, 2, 4, 8, 16, 32 or 64 (default 16). */
   refcountBits?: number;

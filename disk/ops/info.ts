@@ -13,12 +13,19 @@ import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from "../qcow2/format.ts";
 
 /** One internal snapshot as `qemu-img info` and `snapshot -l` report it. */
 export interface SnapshotInfo {
+  /** Snapshot ID. */
   id: string;
+  /** Snapshot name (tag). */
   name: string;
+  /** Size of saved VM state (0 for disk-only snapshots). */
   vmStateSize: number;
+  /** Creation time, seconds since the epoch. */
   dateSec: number;
+  /** Creation time, nanoseconds part. */
   dateNsec: number;
+  /** Guest clock at the snapshot, whole seconds. */
   vmClockSec: number;
+  /** Guest clock at the snapshot, nanoseconds (below one second in SnapshotInfo). */
   vmClockNsec: number;
   /** Absent when the image does not record it. */
   icount?: number;
@@ -26,15 +33,25 @@ export interface SnapshotInfo {
 
 /** What `qemu-img info` reports about one image. */
 export interface ImageInfo {
+  /** Path as given. */
   filename: string;
+  /** Format name as qemu-img prints it. */
   format: string;
+  /** Virtual (guest) size in bytes. */
   virtualSize: number;
+  /** Bytes the image file occupies on disk (st_blocks × 512). */
   actualSize: number;
+  /** The image's dirty bit is set (not cleanly shut down). */
   dirty: boolean;
+  /** Cluster size in bytes. */
   clusterSize?: number;
+  /** Backing file name as stored in the image. */
   backingFilename?: string;
+  /** Backing file path resolved against the image's directory. */
   fullBackingFilename?: string;
+  /** Backing file format as stored in the image. */
   backingFormat?: string;
+  /** Internal snapshots, in table order. */
   snapshots: SnapshotInfo[];
   /** qemu's "format-specific" object ({type, data}) for formats that have one. */
   formatSpecific?: QDictValue;

@@ -6,20 +6,27 @@ import { openImage } from "../open.ts";
 
 /** One run of `qemu-img map` output. */
 export interface MapEntry {
+  /** Guest offset of the run. */
   start: number;
+  /** Length in bytes. */
   length: number;
   /** How many backing levels down the run was resolved (0 = the image itself). */
   depth: number;
+  /** Some layer at `depth` defines the run. */
   present: boolean;
+  /** The run reads as zeros. */
   zero: boolean;
+  /** The run's bytes are stored in a file. */
   data: boolean;
   /** Host offset in `filename`, when the bytes are stored uncompressed. */
   offset?: number;
+  /** Path as given. */
   filename?: string;
 }
 
 /** Result of {@link imageMap}. */
 export interface MapResult {
+  /** The merged runs. */
   entries: MapEntry[];
   /** `qemu-img map` human output (stdout); cut short where `textError` stops it. */
   text: string;
@@ -33,6 +40,7 @@ export interface MapResult {
 
 /** Options for {@link imageMap}. */
 export interface MapOptions {
+  /** Format name as qemu-img prints it. */
   format?: string;
   /** Guest offset to start at (default 0). */
   startOffset?: number;

@@ -11,24 +11,33 @@ import { statusAbove } from "./map.ts";
 export interface MeasureOptions {
   /** Path of the image to be converted (exclusive with `size`). */
   source?: string;
+  /** Format of `source`; probed when omitted. */
   sourceFormat?: string;
   /** Virtual size, when measuring a new empty image. */
   size?: number;
   /** Output format (`-O`), default "raw". */
   outputFormat?: string;
+  /** Cluster size in bytes. */
   clusterSize?: number;
+  /** Refcount width in bits. */
   refcountBits?: number;
+  /** Preallocation mode (default off). */
   preallocation?: Preallocation;
 }
 
 /** Result of {@link imageMeasure}. */
 export interface MeasureResult {
+  /** Bytes a converted image needs. */
   required: number;
+  /** Bytes the image would take fully allocated. */
   fullyAllocated: number;
   /** Only when both source and target could hold persistent bitmaps. */
   bitmaps?: number;
+  /** Byte-identical to qemu-img's human output. */
   text: string;
+  /** `--output=json` value. */
   json: QDictValue;
+  /** Byte-identical to qemu-img's JSON output (without the final newline). */
   jsonText: string;
 }
 

@@ -8,6 +8,7 @@ import { Qcow2Image } from "../qcow2/image.ts";
 
 /** Options for {@link rebaseImage}. */
 export interface RebaseOptions {
+  /** Format name as qemu-img prints it. */
   format?: string;
   /** Format of the new backing file (`-F`). */
   backingFormat?: string;

@@ -4,11 +4,13 @@ import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
 
 /** qemu-img's warning printed with a refused shrink (after the error). */
-export const SHRINK_WARNING = "Shrinking an image will delete all data beyond the shrunken " +
+export const SHRINK_WARNING: string =
+  "Shrinking an image will delete all data beyond the shrunken " +
   "image's end. Before performing such an operation, make sure there is no important data there.";
 
 /** Options for {@link resizeImage}. */
 export interface ResizeOptions {
+  /** Format name as qemu-img prints it. */
   format?: string;
   /** Allow making the image smaller (`--shrink`). */
   shrink?: boolean;
@@ -16,7 +18,9 @@ export interface ResizeOptions {
 
 /** Result of {@link resizeImage}. */
 export interface ResizeResult {
+  /** Virtual size before resizing. */
   oldSize: number;
+  /** Virtual size after resizing. */
   newSize: number;
   /** "Image resized.\n" */
   text: string;

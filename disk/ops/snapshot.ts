@@ -7,6 +7,7 @@ import { type SnapshotInfo, snapshotInfo, snapshotLine } from "./info.ts";
 
 /** Result of {@link snapshotList}. */
 export interface SnapshotListResult {
+  /** Internal snapshots, in table order. */
   snapshots: SnapshotInfo[];
   /** Byte-identical to `qemu-img snapshot -l` (empty when there are none). */
   text: string;

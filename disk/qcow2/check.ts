@@ -6,15 +6,25 @@ import type { Qcow2Image } from "./image.ts";
 
 /** Counters of one check pass, named as qemu's BdrvCheckResult. */
 export interface Qcow2CheckResult {
+  /** Inconsistencies that can damage data. */
   corruptions: number;
+  /** Clusters with refcounts but no references. */
   leaks: number;
+  /** Internal errors that kept parts of the check from running. */
   checkErrors: number;
+  /** Corruptions repaired. */
   corruptionsFixed: number;
+  /** Leaks repaired. */
   leaksFixed: number;
+  /** End of the last cluster in use. */
   imageEndOffset: number;
+  /** Guest clusters in the virtual size. */
   totalClusters: number;
+  /** Guest clusters with data in the active state. */
   allocatedClusters: number;
+  /** Data clusters not right after the previous one on disk. */
   fragmentedClusters: number;
+  /** Guest clusters stored compressed. */
   compressedClusters: number;
   /** Lines qemu prints on stderr while checking ("Leaked cluster 5 refcount=1 reference=0"). */
   messages: string[];

@@ -45,34 +45,59 @@ export const FEATURE_NAMES: Array<[number, number, string]> = [
 
 /** A header extension this library does not interpret, kept to write back unchanged. */
 export interface RawExtension {
+  /** Extension type. */
   type: number;
+  /** The extension payload. */
   data: Uint8Array;
 }
 
 /** The decoded qcow2 header with its extensions. */
 export interface Qcow2Header {
+  /** qcow2 version (2 or 3). */
   version: number;
+  /** Where the backing file name is stored in the header cluster. */
   backingFileOffset: number;
+  /** Length of the stored backing file name. */
   backingFileSize: number;
+  /** log2 of the cluster size. */
   clusterBits: number;
+  /** Virtual size in bytes. */
   size: number;
+  /** Encryption method (0 = none). */
   cryptMethod: number;
+  /** Entries in the L1 table. */
   l1Size: number;
+  /** Host offset of the L1 table. */
   l1TableOffset: number;
+  /** Host offset of the refcount table. */
   refcountTableOffset: number;
+  /** Clusters the refcount table occupies. */
   refcountTableClusters: number;
+  /** Number of internal snapshots. */
   nbSnapshots: number;
+  /** Host offset of the snapshot table. */
   snapshotsOffset: number;
+  /** Incompatible feature bits (dirty, corrupt, external data, compression, extended L2). */
   incompatible: number;
+  /** Compatible feature bits (bit 0: lazy refcounts). */
   compatible: number;
+  /** Autoclear feature bits. */
   autoclear: number;
+  /** log2 of the refcount width. */
   refcountOrder: number;
+  /** Header length in bytes (72 for v2). */
   headerLength: number;
+  /** 0 for zlib, 1 for zstd. */
   compressionType: number;
+  /** Backing file name as stored. */
   backingFile?: string;
+  /** Backing file format as stored in the image. */
   backingFormat?: string;
+  /** External data file name, if any. */
   dataFile?: string;
+  /** The header carries a feature-name table. */
   hasFeatureTable: boolean;
+  /** Header extensions kept verbatim. */
   otherExtensions: RawExtension[];
 }
 

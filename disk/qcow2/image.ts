@@ -28,11 +28,13 @@ export type ClusterKind = "unallocated" | "zero" | "data" | "compressed";
 
 /** The decoded L2 entry for one guest unit. */
 export interface ClusterMapping {
+  /** How the unit is stored. */
   kind: ClusterKind;
   /** Host offset of this unit's bytes (data, or preallocated zero). 0 if none. */
   host: number;
   /** For compressed clusters: where the compressed bytes start and how many there are. */
   coffset?: number;
+  /** Length of the compressed bytes. */
   csize?: number;
 }
 
@@ -40,9 +42,13 @@ const COPIED_HI = 0x80000000;
 const COMPRESSED_HI = 0x40000000;
 const CACHE_LIMIT = 64 * 1024 * 1024;
 
-interface Table {
+/** A cached metadata table (L2 table or refcount block) and whether it awaits writing. */
+export interface Table {
+  /** The table's bytes. */
   buf: Uint8Array;
+  /** DataView over `buf`. */
   view: DataView;
+  /** The image's dirty bit is set (not cleanly shut down). */
   dirty: boolean;
 }
 
@@ -58,6 +64,7 @@ function setEntry(v: DataView, byteOff: number, host: number, copied: boolean, z
 
 /** Options for {@link Qcow2Image.open}. */
 export interface Qcow2OpenOptions {
+  /** Opened without write access. */
   readOnly?: boolean;
 }
 
@@ -67,6 +74,7 @@ export interface Qcow2OpenOptions {
  */
 export class Qcow2Image implements BlockDevice {
   readonly format = "qcow2";
+  /** The host file below the format. */
   readonly file: FileDevice;
   readonly readOnly: boolean;
   /** The decoded header; kept in step with every metadata update. */
@@ -76,7 +84,9 @@ export class Qcow2Image implements BlockDevice {
   /** Snapshot table size in bytes as stored. */
   snapshotsSize = 0;
   backing?: BlockDevice;
+  /** Cluster size in bytes. */
   readonly clusterSize: number;
+  /** log2 of the cluster size. */
   readonly clusterBits: number;
   /** Entries per L2 table. */
   readonly l2Entries: number;
@@ -84,9 +94,11 @@ export class Qcow2Image implements BlockDevice {
   readonly l2EntrySize: number;
   /** Refcount entries per refcount block. */
   readonly refblockEntries: number;
+  /** Refcount width in bits. */
   readonly refcountBits: number;
   /** Active L1 table, raw big-endian entries. */
   l1: Uint8Array;
+  /** DataView over {@link l1}. */
   l1View: DataView;
   /** Refcount table: host offsets of refcount blocks (0 = none). */
   reftable: number[];
@@ -354,6 +366,7 @@ export class Qcow2Image implements BlockDevice {
     }
   }
 
+  /** Reads guest bytes from the backing device (zeros past its end). */
   async readBacking(g: number, out: Uint8Array): Promise<void> {
     const b = this.backing;
     if (!b || g >= b.size) {

@@ -5,13 +5,21 @@ import { readU64, writeU64 } from "./format.ts";
 
 /** One internal snapshot as stored in the image. */
 export interface Qcow2Snapshot {
+  /** Host offset of the L1 table. */
   l1TableOffset: number;
+  /** Entries in the L1 table. */
   l1Size: number;
+  /** Snapshot ID. */
   id: string;
+  /** Snapshot name (tag). */
   name: string;
+  /** Creation time, seconds since the epoch. */
   dateSec: number;
+  /** Creation time, nanoseconds part. */
   dateNsec: number;
+  /** Guest clock at the snapshot, nanoseconds (below one second in SnapshotInfo). */
   vmClockNsec: number;
+  /** Size of saved VM state (0 for disk-only snapshots). */
   vmStateSize: number;
   /** Virtual disk size when the snapshot was taken (from the extra data, else the image's). */
   diskSize: number;
