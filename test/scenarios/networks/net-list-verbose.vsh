@@ -12,3 +12,8 @@ net-autostart net1 --disable
 net-start net1
 net-destroy net1
 net-undefine net1
+net-define net1.xml
+net-start 11111111-2222-3333-4444-555555555555
+net-autostart 11111111-2222-3333-4444-555555555555
+net-destroy 11111111-2222-3333-4444-555555555555
+net-undefine 11111111-2222-3333-4444-555555555555
