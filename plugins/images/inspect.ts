@@ -18,9 +18,9 @@ import {
   checkOpens,
   cvtnum,
   disk,
-  diskFailure,
   type ImageFile,
   inputFormat,
+  openFailure,
   optionNumber,
   optionSize,
   outputFormat,
@@ -63,9 +63,7 @@ async function describeChain(
     try {
       info = await describeImage(cur.path, fmt);
     } catch (e) {
-      throw new VshError(
-        `Could not open '${cur.shown}': ${(diskFailure(e, [cur]) as Error).message}`,
-      );
+      throw openFailure(e, cur);
     }
     info.filename = cur.shown;
     // qemu sees a raw file in whole 512-byte sectors.

@@ -69,7 +69,12 @@ async function backingSize(
     await dev.close();
     return size;
   } catch (e) {
-    const msg = (diskFailure(e, [{ path, shown }]) as Error).message;
+    // qemu-img create names the backing file once: "Could not open 'B': why".
+    const msg = (diskFailure(e, [{ path, shown }]) as Error).message
+      .replace(
+        `Could not open '${shown}': Could not open '${shown}': `,
+        `Could not open '${shown}': `,
+      );
     throw new VshError(`${target.shown}: ${msg}`, { more: ["Could not open backing image."] });
   }
 }

@@ -151,10 +151,10 @@ Deno.test("image-info errors read as qemu-img's", async () => {
       "--backing-chain",
       "orphan.qcow2",
     ]);
-    const v = await lab.vsh.run("image-info --format vmdk junk.qcow2");
+    const v = await lab.vsh.run("image-info --format qed junk.qcow2");
     assertEquals(
       v.stderr,
-      "error: Could not open 'junk.qcow2': Image format 'vmdk' is not supported by vsh\n",
+      "error: Could not open 'junk.qcow2': Image format 'qed' is not supported by vsh\n",
     );
   } finally {
     await lab.close();
