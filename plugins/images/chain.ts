@@ -122,10 +122,16 @@ export const imageRebaseCmd = defineCommand({
         `Could not change the backing file to '${backing}': backing format must be specified`,
       );
     }
-    await disk(
-      [f],
-      () => rebaseImage(f.path, backing, { format, backingFormat, unsafe: opts.unsafe }),
-    );
+    try {
+      await disk(
+        [f],
+        () => rebaseImage(f.path, backing, { format, backingFormat, unsafe: opts.unsafe }),
+      );
+    } catch (e) {
+      // qemu-img names the new backing file twice, not three times, when it cannot be opened.
+      if (!(e instanceof VshError)) throw e;
+      throw new VshError(e.message.replace(/(Could not open '[^']*': )\1/, "$1"));
+    }
     const r = new Result();
     r.data = {
       filename: f.shown,
