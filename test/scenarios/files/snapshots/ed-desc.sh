@@ -1,0 +1,1 @@
+sed -i "s/<description>x</<description>y</" "$1"

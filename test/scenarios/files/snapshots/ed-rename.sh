@@ -1,0 +1,1 @@
+sed -i "s/<name>a</<name>c</" "$1"

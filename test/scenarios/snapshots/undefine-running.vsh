@@ -1,0 +1,7 @@
+# a running domain with snapshots can be undefined; it goes when it stops
+snapshot-create-as test a
+undefine test
+list --all --with-snapshot
+snapshot-list test --name
+destroy test
+list --all

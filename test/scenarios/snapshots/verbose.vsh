@@ -1,0 +1,16 @@
+#@ args
+#@ mask [0-9]{10}
+#@ files snapshots/ignored.xml
+# the messages -q hides, and the newlines snapshot-current --name and snapshot-parent leave out
+snapshot-create-as test a
+snapshot-create test ignored.xml
+snapshot-create test
+snapshot-list test --name
+snapshot-current test --snapshotname a
+snapshot-current test --name
+snapshot-parent test n1
+snapshot-delete test a --children-only
+snapshot-delete test a
+snapshot-list test
+snapshot-list test --parent
+snapshot-revert test zz
