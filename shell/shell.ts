@@ -9,6 +9,8 @@ import { argvTokens, type Invocation, optionValues, parseCommands, tokenize } fr
 import type { Registry } from "./registry.ts";
 import { formatTable, type Result } from "./result.ts";
 import { Connection, noConnectionError } from "../virt/connection.ts";
+import type { RemoteClient } from "../virt/remote/client.ts";
+import { CloseReason } from "../virt/remote/close_reason.ts";
 
 /** Settings a Shell starts with. */
 export interface ShellOptions {
@@ -58,6 +60,8 @@ export class Shell implements ShellContext {
   keepaliveCount?: number;
   #conn: Connection | undefined;
   #uri: string | undefined;
+  #disconnected = false;
+  #stopWatching: (() => void) | undefined;
   #cwd: string;
   #exit = false;
   #readLine?: (prompt: string) => Promise<string | null>;
@@ -105,30 +109,63 @@ export class Shell implements ShellContext {
   }
 
   async connect(uri: string | undefined, options: { readonly?: boolean } = {}): Promise<void> {
-    const target = uri ?? this.#uri;
-    if (options.readonly !== undefined) this.readonly = options.readonly;
+    await this.#reconnect(uri, options.readonly, true);
+  }
+
+  // virsh's virshReconnect: the URI and read-only mode change only when the new connection
+  // opens, and a connection lost to the daemon is reopened (announced unless `force`).
+  async #reconnect(uri: string | undefined, readonly: boolean | undefined, force: boolean) {
+    const wasConnected = this.#conn !== undefined;
     if (this.#conn) {
       const old = this.#conn;
       this.#conn = undefined;
+      this.#stopWatching?.();
       await old.close().catch(() => {});
     }
-    this.#uri = target;
-    if (target === undefined) throw new VshError("failed to connect to the hypervisor");
+    const target = uri ?? this.#uri;
+    const ro = readonly ?? this.readonly;
+    const failure = this.#disconnected
+      ? "Failed to reconnect to the hypervisor"
+      : "failed to connect to the hypervisor";
+    if (target === undefined) throw new VshError(failure);
     try {
       this.#conn = await Connection.open(target, {
-        readonly: this.readonly,
+        readonly: ro,
         keepaliveInterval: this.keepaliveInterval,
         keepaliveCount: this.keepaliveCount,
       });
     } catch (e) {
-      throw new VshError("failed to connect to the hypervisor", { cause: e });
+      throw new VshError(failure, { cause: e });
     }
+    this.#uri = target;
+    this.readonly = ro;
+    this.#disconnected = false;
+    this.#watch(this.#conn, target);
+    if (wasConnected && !force) this.output.stderr("error: Reconnected to the hypervisor\n");
+  }
+
+  // A daemon that dies or stops answering is reported at once, as virsh's close callback does;
+  // the next command that needs the connection reconnects.
+  #watch(conn: Connection, uri: string): void {
+    const driver = conn.driver as Partial<RemoteClient>;
+    if (typeof driver.onClose !== "function") return;
+    this.#stopWatching = driver.onClose((_error, reason) => {
+      if (reason === CloseReason.CLIENT) return;
+      const why = reason === CloseReason.EOF
+        ? "end of file"
+        : reason === CloseReason.KEEPALIVE
+        ? "keepalive timeout"
+        : "I/O error";
+      this.output.stderr(`error: Disconnected from ${uri} due to ${why}\n`);
+      this.#disconnected = true;
+    });
   }
 
   /** Close the connection (at exit). */
   async disconnect(): Promise<void> {
     const c = this.#conn;
     this.#conn = undefined;
+    this.#stopWatching?.();
     if (c) await c.close().catch(() => {});
   }
 
@@ -227,7 +264,10 @@ export class Shell implements ShellContext {
     const def: CommandDef = inv.def;
     let result: Result;
     try {
-      if (!def.noConnect && !this.#conn) throw noConnectionError();
+      if (!def.noConnect && (!this.#conn || this.#disconnected)) {
+        if (this.#uri === undefined) throw noConnectionError();
+        await this.#reconnect(undefined, undefined, false);
+      }
       const opts = optionValues(inv);
       result = await def.handler(this, opts as never);
     } catch (e) {

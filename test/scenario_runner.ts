@@ -15,8 +15,68 @@ export interface Scenario {
   files: string[];
   /** Environment variables for both programs. */
   env: Record<string, string>;
-  /** Needs a private libvirtd (`#@ daemon`): the URI's `{socket}` is filled in. */
+  /**
+   * Needs a private libvirtd (`#@ daemon`, or `#@ tcp` for one also listening on TCP): `{socket}`,
+   * `{tcpport}` and `{dir}` in the URI, the arguments and the script are filled in.
+   */
   daemon: boolean;
+  /** The daemon also listens on TCP 127.0.0.1 (`#@ tcp`). */
+  tcp: boolean;
+  /**
+   * The script cut at `#@@ ACTION` lines: each part is fed to the program, and once the program
+   * has run it, the runner does the action to the daemon before feeding the next part.
+   */
+  steps: ScriptStep[];
+}
+
+/** Something the runner does to the daemon between two parts of a script. */
+export type DaemonAction =
+  | { kind: "kill" }
+  | { kind: "restart" }
+  | { kind: "sigstop" }
+  | { kind: "sigcont" }
+  | { kind: "sleep"; ms: number };
+
+/** One part of a script, and the action that follows it (none after the last). */
+export interface ScriptStep {
+  text: string;
+  action?: DaemonAction;
+}
+
+function parseAction(path: string, text: string): DaemonAction {
+  const [kind, arg] = text.trim().split(/\s+/);
+  switch (kind) {
+    case "kill":
+    case "restart":
+    case "sigstop":
+    case "sigcont":
+      return { kind };
+    case "sleep": {
+      const ms = Number(arg);
+      if (!Number.isInteger(ms) || ms < 0) throw new Error(`${path}: bad #@@ sleep ${arg}`);
+      return { kind, ms };
+    }
+    default:
+      throw new Error(`${path}: unknown action #@@ ${text.trim()}`);
+  }
+}
+
+/** Cut a script at its `#@@ ACTION` lines. */
+export function splitSteps(path: string, text: string): ScriptStep[] {
+  const steps: ScriptStep[] = [];
+  let part: string[] = [];
+  const lines = text.split("\n");
+  for (const line of lines) {
+    const m = /^#@@ (.*)$/.exec(line);
+    if (m) {
+      steps.push({ text: part.join("\n") + "\n", action: parseAction(path, m[1]) });
+      part = [];
+    } else {
+      part.push(line);
+    }
+  }
+  steps.push({ text: part.join("\n") });
+  return steps;
 }
 
 /** Split a `#@ argv` / `#@ args` value into words (single and double quotes group). */
@@ -39,6 +99,8 @@ export function parseScenario(path: string, name: string, text: string): Scenari
     files: [],
     env: {},
     daemon: false,
+    tcp: false,
+    steps: splitSteps(path, text),
   };
   for (const line of text.split("\n")) {
     const m = /^#@ (\w+)\s*(.*)$/.exec(line);
@@ -67,6 +129,10 @@ export function parseScenario(path: string, name: string, text: string): Scenari
       }
       case "daemon":
         s.daemon = true;
+        break;
+      case "tcp":
+        s.daemon = true;
+        s.tcp = true;
         break;
       default:
         throw new Error(`${path}: unknown directive #@ ${key}`);
@@ -99,15 +165,47 @@ export interface RunOutput {
   code: number;
 }
 
-/** Run `cmd` with the scenario's stdin, args and environment in `cwd`. */
+/**
+ * Replace `{name}` placeholders by their values, except in comment lines: the directives are the
+ * runner's, and virsh echoes comments too (wrapping long ones in the C locale).
+ */
+export function fillPlaceholders(text: string, values: Record<string, string>): string {
+  return text.split("\n").map((line) =>
+    line.trimStart().startsWith("#")
+      ? line
+      : line.replace(/\{(\w+)\}/g, (all, name) => values[name] ?? all)
+  ).join("\n");
+}
+
+/** How a run reaches its daemon: placeholder values and the actions between script parts. */
+export interface DaemonHooks {
+  values: Record<string, string>;
+  act(action: DaemonAction): Promise<void>;
+}
+
+// Marks the end of a script part: the program has run everything before it once this is printed.
+const SYNC = "@@vsh-sync-";
+
+/**
+ * Run `cmd` with the scenario's stdin, args and environment in `cwd`. With `hooks`, the script
+ * is fed part by part, and each action runs once the program has finished the part before it.
+ */
 export async function runProgram(
   cmd: string[],
   scenario: Scenario,
   uri: string,
   cwd: string,
   timeoutMs = 60_000,
+  hooks?: DaemonHooks,
 ): Promise<RunOutput> {
-  const args = [...cmd.slice(1), ...scenario.args, "-c", uri, ...(scenario.argv ?? [])];
+  const fill = (t: string) => hooks ? fillPlaceholders(t, hooks.values) : t;
+  const args = [
+    ...cmd.slice(1),
+    ...scenario.args.map(fill),
+    "-c",
+    fill(uri),
+    ...(scenario.argv ?? []).map(fill),
+  ];
   const child = new Deno.Command(cmd[0], {
     args,
     cwd,
@@ -127,16 +225,63 @@ export async function runProgram(
     },
     clearEnv: false,
   }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const dec = new TextDecoder();
+  let stdout = "";
+  let stderr = "";
+  let waiter = null as (() => void) | null;
+  const readOut = (async () => {
+    for await (const chunk of child.stdout) {
+      stdout += dec.decode(chunk, { stream: true });
+      waiter?.();
+    }
+    stdout += dec.decode();
+    waiter?.();
+  })();
+  const readErr = (async () => {
+    const d = new TextDecoder();
+    for await (const chunk of child.stderr) stderr += d.decode(chunk, { stream: true });
+    stderr += d.decode();
+  })();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    waiter?.();
+    return s;
+  });
   if (!scenario.argv) {
     const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(scenario.script));
-    await w.close();
+    const enc = new TextEncoder();
+    try {
+      for (const [i, step] of scenario.steps.entries()) {
+        if (!step.action) {
+          await w.write(enc.encode(fill(step.text)));
+          continue;
+        }
+        const mark = `${SYNC}${i}@@`;
+        await w.write(enc.encode(`${fill(step.text)}echo ${mark}\n`));
+        // virsh's interactive `echo` ends without a newline; the echoed command line has "echo ".
+        const printed = new RegExp(`(?:^|\n)${mark}`);
+        while (!printed.test(stdout) && !exited) {
+          await new Promise<void>((resolve) => waiter = resolve);
+        }
+        waiter = null;
+        if (exited) break;
+        await hooks!.act(step.action);
+      }
+      await w.close();
+    } catch {
+      // the program exited before reading all of its input, as virsh may after `quit`
+    }
   }
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const out = await child.output();
+  const code = (await status).code;
+  await readOut;
+  await readErr;
   clearTimeout(timer);
-  const dec = new TextDecoder();
-  return { stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr), code: out.code };
+  // The sync commands and their output are the runner's, not the scenario's.
+  const syncCommand = new RegExp(`^(?:(?:virsh|vsh) [#>] )?echo ${SYNC}\\d+@@\n`, "gm");
+  const syncOutput = new RegExp(`^${SYNC}\\d+@@\n?`, "gm");
+  return { stdout: stdout.replace(syncCommand, "").replace(syncOutput, ""), stderr, code };
 }
 
 /** Make the two outputs comparable: the program's name in prompts, and masked values. */

@@ -1,7 +1,17 @@
 // Runs every scenario in test/scenarios through virsh and vsh and compares the results byte
-// for byte. The oracle is Debian's virsh 9.0 (libvirt-clients).
+// for byte. The oracle is Debian's virsh 9.0 (libvirt-clients). Scenarios marked `#@ daemon`
+// or `#@ tcp` talk to a private libvirtd: each side gets a daemon of its own, started for that
+// scenario, so both begin from the same fresh state.
 
-import { findScenarios, normalize, runProgram } from "./scenario_runner.ts";
+import {
+  type DaemonAction,
+  type DaemonHooks,
+  findScenarios,
+  normalize,
+  runProgram,
+  type Scenario,
+} from "./scenario_runner.ts";
+import { type PrivateLibvirtd, startPrivateLibvirtd } from "./harness/libvirtd.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const scenariosDir = `${root}test/scenarios`;
@@ -17,8 +27,8 @@ function haveVirsh(): boolean {
 
 const virshPresent = haveVirsh();
 const requireOracle = Deno.env.get("CI") === "true";
-const scenarios = findScenarios(scenariosDir);
 const filter = Deno.env.get("VSH_SCENARIO");
+const scenarios = findScenarios(scenariosDir).filter((s) => !filter || s.name.includes(filter));
 
 if (!virshPresent && requireOracle) {
   Deno.test("virsh is installed (the scenarios' oracle)", () => {
@@ -26,36 +36,108 @@ if (!virshPresent && requireOracle) {
   });
 }
 
+// One trial start tells whether daemon scenarios can run here (root, libvirtd installed).
+async function daemonProblem(): Promise<string | null> {
+  if (!virshPresent || !scenarios.some((s) => s.daemon)) return null;
+  try {
+    const d = await startPrivateLibvirtd({ tcp: true });
+    await d.stop();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message.split("\n")[0] : String(e);
+  }
+}
+const daemonSkip = await daemonProblem();
+if (daemonSkip !== null) {
+  if (requireOracle) {
+    Deno.test("a private libvirtd starts (the daemon scenarios need one)", () => {
+      throw new Error(`private libvirtd: ${daemonSkip}`);
+    });
+  } else {
+    console.warn(`skipping the daemon scenarios: private libvirtd: ${daemonSkip}`);
+  }
+}
+
+function daemonHooks(d: PrivateLibvirtd): DaemonHooks {
+  return {
+    values: { socket: d.socketPath, dir: d.dir, tcpport: String(d.tcpPort ?? "") },
+    async act(action: DaemonAction) {
+      switch (action.kind) {
+        case "kill":
+          await d.kill();
+          break;
+        case "restart":
+          await d.restart();
+          break;
+        case "sigstop":
+          d.signal("SIGSTOP");
+          break;
+        case "sigcont":
+          d.signal("SIGCONT");
+          break;
+        case "sleep":
+          await new Promise((r) => setTimeout(r, action.ms));
+          return;
+      }
+      // A program notices a lost connection on its own time: let it report that first.
+      await new Promise((r) => setTimeout(r, 200));
+    },
+  };
+}
+
+async function runSide(
+  program: "virsh" | "vsh",
+  scenario: Scenario,
+  daemon: PrivateLibvirtd | undefined,
+) {
+  const cwd = await Deno.makeTempDir({ prefix: `vsh-scenario-${program}-` });
+  try {
+    for (const f of scenario.files) {
+      await Deno.copyFile(`${scenariosDir}/files/${f}`, `${cwd}/${f.split("/").pop()}`);
+    }
+    const cmd = program === "virsh"
+      ? ["virsh"]
+      : [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
+    const hooks = daemon ? daemonHooks(daemon) : undefined;
+    // virsh wraps echoed lines longer than 80 columns: `socket=sock` keeps `connect` lines short.
+    if (daemon) await Deno.symlink(daemon.socketPath, `${cwd}/sock`);
+    const raw = await runProgram(cmd, scenario, scenario.uri, cwd, 60_000, hooks);
+    // Each side has its own directory and daemon: name them the same way in both.
+    const names: [string, string][] = [[cwd, "$CWD"]];
+    if (daemon) {
+      names.push([daemon.socketPath, "{socket}"], [daemon.dir, "{dir}"]);
+      if (daemon.tcpPort) names.push([`:${daemon.tcpPort}/`, ":{tcpport}/"]);
+    }
+    for (const [from, to] of names) {
+      raw.stdout = raw.stdout.replaceAll(from, to);
+      raw.stderr = raw.stderr.replaceAll(from, to);
+    }
+    return normalize(raw, scenario.masks, program);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+}
+
 for (const scenario of scenarios) {
-  if (filter && !scenario.name.includes(filter)) continue;
   Deno.test({
     name: `scenario ${scenario.name}`,
-    ignore: !virshPresent,
+    ignore: !virshPresent || (scenario.daemon && daemonSkip !== null),
     sanitizeResources: false,
     sanitizeOps: false,
     async fn() {
-      const uri = scenario.uri;
-      {
-        const results = [];
-        for (const program of ["virsh", "vsh"] as const) {
-          const cwd = await Deno.makeTempDir({ prefix: `vsh-scenario-${program}-` });
-          try {
-            for (const f of scenario.files) {
-              await Deno.copyFile(`${scenariosDir}/files/${f}`, `${cwd}/${f.split("/").pop()}`);
-            }
-            const cmd = program === "virsh"
-              ? ["virsh"]
-              : [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
-            const raw = await runProgram(cmd, scenario, uri, cwd);
-            // Each side runs in its own temporary directory: name it the same way in both.
-            raw.stdout = raw.stdout.replaceAll(cwd, "$CWD");
-            raw.stderr = raw.stderr.replaceAll(cwd, "$CWD");
-            results.push(normalize(raw, scenario.masks, program));
-          } finally {
-            await Deno.remove(cwd, { recursive: true });
-          }
+      const daemons: PrivateLibvirtd[] = [];
+      try {
+        if (scenario.daemon) {
+          // One daemon per side, started together: faster than restarting one between sides.
+          daemons.push(
+            ...await Promise.all([0, 1].map(() => startPrivateLibvirtd({ tcp: scenario.tcp }))),
+          );
         }
-        const [expected, actual] = results;
+        // Both sides at once: each has its own directory and daemon.
+        const [expected, actual] = await Promise.all([
+          runSide("virsh", scenario, daemons[0]),
+          runSide("vsh", scenario, daemons[1]),
+        ]);
         const diffs: string[] = [];
         if (actual.stdout !== expected.stdout) {
           diffs.push(`stdout differs\n--- virsh\n${expected.stdout}\n--- vsh\n${actual.stdout}`);
@@ -67,6 +149,8 @@ for (const scenario of scenarios) {
           diffs.push(`exit status differs: virsh ${expected.code}, vsh ${actual.code}`);
         }
         if (diffs.length > 0) throw new Error(`${scenario.path}\n${diffs.join("\n")}`);
+      } finally {
+        await Promise.all(daemons.map((d) => d.stop()));
       }
     },
   });

@@ -25,6 +25,14 @@ export interface PrivateLibvirtd {
   uri(driverUri?: string): string;
   /** The daemon's log so far (for failure messages). */
   log(): string;
+  /** The running libvirtd's process id (0 while it is down). */
+  readonly pid: number;
+  /** Send a signal to libvirtd itself (SIGSTOP freezes it, SIGCONT thaws it). */
+  signal(sig: Deno.Signal): void;
+  /** Kill libvirtd (SIGKILL, as a crash) and its virtlogd; the directory and guests stay. */
+  kill(): Promise<void>;
+  /** Start libvirtd again on the same sockets, config and state (after kill(), or to restart). */
+  restart(): Promise<void>;
   /** Stop libvirtd, virtlogd and any guest they started, and remove the directory. */
   stop(): Promise<void>;
 }
@@ -197,21 +205,7 @@ export async function startPrivateLibvirtd(
       tcpPort || tlsPort ? " --listen" : ""
     }`,
   ].join("\n");
-  const child = new Deno.Command("unshare", {
-    args: ["-m", "--propagation", "private", "/bin/sh", "-c", script],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
   const stderrChunks: Uint8Array[] = [];
-  const stderrDone = (async () => {
-    for await (const chunk of child.stderr) stderrChunks.push(chunk);
-  })();
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
   const log = () =>
     new TextDecoder().decode(
       stderrChunks.reduce((a, b) => {
@@ -222,23 +216,49 @@ export async function startPrivateLibvirtd(
       }, new Uint8Array()),
     ) + readText(logPath);
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  // One run of the daemon; restart() makes another in the same directory.
+  interface Run {
+    child: Deno.ChildProcess;
+    exited: () => boolean;
+    done: Promise<unknown>;
+  }
+  const launch = (): Run => {
+    const child = new Deno.Command("unshare", {
+      args: ["-m", "--propagation", "private", "/bin/sh", "-c", script],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderrDone = (async () => {
+      for await (const chunk of child.stderr) stderrChunks.push(chunk);
+    })();
+    let exited = false;
+    const status = child.status.then(() => {
+      exited = true;
+    });
+    return { child, exited: () => exited, done: Promise.all([status, stderrDone]) };
+  };
+  let run: Run | null = launch();
+
+  // Ends libvirtd (with `signal`) and virtlogd; `guests` also kills the QEMU processes.
+  const halt = async (signal: Deno.Signal, guests: boolean) => {
     const pids: number[] = [];
-    if (!exited) {
+    const current = run;
+    run = null;
+    if (current && !current.exited()) {
       try {
-        child.kill("SIGTERM");
+        current.child.kill(signal);
+        // A frozen daemon (SIGSTOP) must wake up to die of SIGTERM.
+        current.child.kill("SIGCONT");
       } catch {
         // exited meanwhile
       }
-      pids.push(child.pid);
+      pids.push(current.child.pid);
     }
     const logd = killPidFile(`${dir}/virtlogd.pid`, "SIGTERM");
     if (logd) pids.push(logd);
     const runDir = `${dir}/m0`;
-    for (const sub of ["qemu", "lxc"]) {
+    for (const sub of guests ? ["qemu", "lxc"] : []) {
       try {
         for (const entry of Deno.readDirSync(`${runDir}/${sub}`)) {
           if (!entry.name.endsWith(".pid")) continue;
@@ -250,49 +270,59 @@ export async function startPrivateLibvirtd(
       }
     }
     await waitGone(pids, 5000);
-    await status;
-    await stderrDone;
+    await current?.done;
+  };
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await halt("SIGTERM", true);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
 
-  const deadline = Date.now() + (options.timeoutMs ?? 20000);
-  for (;;) {
-    if (exited) {
-      const text = log();
-      await stop();
-      throw new Error(`private libvirtd exited during start-up:\n${text}`);
-    }
-    try {
-      const conn = await Deno.connect({ transport: "unix", path: socketPath });
-      conn.close();
-      break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      const text = log();
-      await stop();
-      throw new Error(`private libvirtd did not open ${socketPath} in time:\n${text}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  for (const port of [tcpPort, tlsPort]) {
-    if (!port) continue;
+  const waitReady = async () => {
+    const deadline = Date.now() + (options.timeoutMs ?? 20000);
+    const gone = () => run === null || run.exited();
     for (;;) {
+      if (gone()) {
+        const text = log();
+        await stop();
+        throw new Error(`private libvirtd exited during start-up:\n${text}`);
+      }
       try {
-        const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        const conn = await Deno.connect({ transport: "unix", path: socketPath });
         conn.close();
         break;
       } catch {
-        if (Date.now() > deadline || exited) {
-          const text = log();
-          await stop();
-          throw new Error(`private libvirtd did not listen on port ${port}:\n${text}`);
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        const text = log();
+        await stop();
+        throw new Error(`private libvirtd did not open ${socketPath} in time:\n${text}`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    for (const port of [tcpPort, tlsPort]) {
+      if (!port) continue;
+      for (;;) {
+        try {
+          const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+          conn.close();
+          break;
+        } catch {
+          if (Date.now() > deadline || gone()) {
+            const text = log();
+            await stop();
+            throw new Error(`private libvirtd did not listen on port ${port}:\n${text}`);
+          }
+          await new Promise((r) => setTimeout(r, 25));
         }
-        await new Promise((r) => setTimeout(r, 25));
       }
     }
-  }
+  };
+  await waitReady();
 
   return {
     dir,
@@ -308,6 +338,22 @@ export async function startPrivateLibvirtd(
       return `${m[1]}+unix:///${m[2]}${query}socket=${socketPath}`;
     },
     log,
+    get pid() {
+      return run && !run.exited() ? run.child.pid : 0;
+    },
+    signal(sig: Deno.Signal) {
+      if (run && !run.exited()) Deno.kill(run.child.pid, sig);
+    },
+    kill: () => halt("SIGKILL", false),
+    async restart() {
+      await halt("SIGTERM", false);
+      // A killed daemon leaves its socket file behind; the new one binds afresh.
+      for (const p of [socketPath, `${dir}/libvirt-sock-ro`, `${dir}/libvirt-admin-sock`]) {
+        await Deno.remove(p).catch(() => {});
+      }
+      run = launch();
+      await waitReady();
+    },
     stop,
   };
 }

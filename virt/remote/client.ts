@@ -30,6 +30,7 @@ import {
   remoteError,
   VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX,
 } from "./protocol.ts";
+import { CloseReason } from "./close_reason.ts";
 import { errnoText, FROM_REMOTE, FROM_RPC, type Transport } from "./transport.ts";
 import { type Codec, decode, hyper, struct, uint, void_, XdrError } from "./xdr.ts";
 
@@ -215,7 +216,7 @@ export class RemoteClient implements Driver {
   #writing = false;
   #closedError: VirtError | null = null;
   #closing = false;
-  #closeListeners = new Set<(error: VirtError | null) => void>();
+  #closeListeners = new Set<(error: VirtError | null, reason: CloseReason) => void>();
   #eventListeners = new Map<ProcName, Set<(msg: unknown) => void>>();
   #eventCallbacks = new Map<number, (event: RemoteEvent) => void>();
   // The daemon may send an event before the reply that tells us its callback ID.
@@ -463,8 +464,11 @@ export class RemoteClient implements Driver {
     return reg.deregister;
   }
 
-  /** Called once when the connection ends: `null` after close(), else the error that ended it. */
-  onClose(listener: (error: VirtError | null) => void): () => void {
+  /**
+   * Called once when the connection ends: `null` after close(), else the error that ended it;
+   * `reason` says why, as libvirt's close callbacks are told.
+   */
+  onClose(listener: (error: VirtError | null, reason: CloseReason) => void): () => void {
     this.#closeListeners.add(listener);
     return () => this.#closeListeners.delete(listener);
   }
@@ -497,7 +501,10 @@ export class RemoteClient implements Driver {
       return;
     }
     if (this.#countToDeath === 0) {
-      this.#shutdown(internalError("connection closed due to keepalive timeout"));
+      this.#shutdown(
+        internalError("connection closed due to keepalive timeout"),
+        CloseReason.KEEPALIVE,
+      );
       return;
     }
     this.#countToDeath--;
@@ -547,7 +554,7 @@ export class RemoteClient implements Driver {
         clearTimeout(timer);
       }
     }
-    this.#shutdown(null);
+    this.#shutdown(null, CloseReason.CLIENT);
     await this.#readerDone;
   }
 
@@ -622,6 +629,7 @@ export class RemoteClient implements Driver {
   async #readLoop(): Promise<void> {
     const frames = new FrameReader();
     const buf = new Uint8Array(256 * 1024);
+    let eof = false;
     try {
       for (;;) {
         let n: number | null;
@@ -637,6 +645,7 @@ export class RemoteClient implements Driver {
         }
         if (this.#closedError) return;
         if (n === null) {
+          eof = true;
           throw new VirtError({
             code: ErrorCode.SYSTEM_ERROR,
             domain: FROM_RPC,
@@ -662,7 +671,7 @@ export class RemoteClient implements Driver {
         : e instanceof FramingError
         ? rpcError(e.message)
         : internalError(e instanceof Error ? e.message : String(e));
-      this.#shutdown(err);
+      this.#shutdown(err, eof ? CloseReason.EOF : CloseReason.ERROR);
     }
   }
 
@@ -744,7 +753,7 @@ export class RemoteClient implements Driver {
     else t.unref();
   }
 
-  #shutdown(error: VirtError | null): void {
+  #shutdown(error: VirtError | null, reason: CloseReason = CloseReason.ERROR): void {
     if (this.#closedError) return;
     this.#closedError = error ?? internalError("client socket is closed");
     clearTimeout(this.#keepaliveTimer);
@@ -761,7 +770,13 @@ export class RemoteClient implements Driver {
     this.#streams.clear();
     for (const item of this.#writeQueue.splice(0)) item.reject(err);
     this.#eventCallbacks.clear();
-    for (const l of this.#closeListeners) notify(l, error);
+    for (const l of this.#closeListeners) {
+      try {
+        l(error, reason);
+      } catch (e) {
+        reportError(e);
+      }
+    }
   }
 }
 

@@ -55,5 +55,6 @@ export {
   tlsFiles,
   type TransportFactory,
 } from "./uri_socket.ts";
+export { CloseReason } from "./close_reason.ts";
 export { connectTcp, connectTls, connectUnix, type TlsFiles, type Transport } from "./transport.ts";
 export type { ProcArgs, ProcName, ProcRet } from "./protocol.ts";
