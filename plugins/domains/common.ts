@@ -1,9 +1,16 @@
 // What the domain commands share: finding the domain an option names, virsh's option-conflict
-// messages, and the words virsh uses for states and reasons.
+// messages, the words virsh uses for states and reasons, and reading devices out of the XML.
 
 import { VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
-import { Affect, type Domain, DomainState, type LookupBy, lookupDomain } from "../../virt/domain.ts";
+import {
+  Affect,
+  type Domain,
+  DomainState,
+  type LookupBy,
+  lookupDomain,
+} from "../../virt/domain.ts";
+import { elements, type XmlElement } from "../../virt/xml/tree.ts";
 
 /** Look up the domain named by a `--domain` value, failing as virsh does. */
 export async function commandDomain(
@@ -15,6 +22,23 @@ export async function commandDomain(
   const dom = await lookupDomain(ctx.conn, name, by);
   if (!dom) throw new VshError(`failed to get domain '${name}'`);
   return dom;
+}
+
+/** The `<disk>` or `<interface>` elements under `<devices>`. */
+export function devices(doc: XmlElement, kind: string): XmlElement[] {
+  return elements(doc).filter((e) => e.name === "devices").flatMap((d) =>
+    elements(d).filter((e) => e.name === kind)
+  );
+}
+
+/**
+ * XPath's `string(./a/@x | ./a/@y ...)` with libvirt's virXPathString: the first of those
+ * attributes in document order, undefined when absent or empty.
+ */
+export function firstAttr(e: XmlElement | undefined, names: string[]): string | undefined {
+  if (!e) return undefined;
+  for (const [k, v] of Object.entries(e.attrs)) if (names.includes(k)) return v || undefined;
+  return undefined;
 }
 
 /** virsh's VSH_EXCLUSIVE_OPTIONS: fail when both options were given. */

@@ -15,8 +15,8 @@ import {
   UndefineFlags,
 } from "../../virt/domain.ts";
 import { ErrorCode } from "../../virt/errors.ts";
-import { parseXml, type XmlElement } from "../../virt/xml/tree.ts";
-import { commandDomain, errorCode, exclusive, requires } from "./common.ts";
+import { child, parseXml, type XmlElement } from "../../virt/xml/tree.ts";
+import { commandDomain, devices, errorCode, exclusive, firstAttr, requires } from "./common.ts";
 
 /** virsh's cmdStartGetFDs: the numbers of --pass-fds, checked as virsh checks them. */
 function passFds(value: string | undefined): number[] {
@@ -372,49 +372,39 @@ async function volumesToRemove(
   }
   const pending = wanted ? [...wanted] : undefined;
   const found: DoomedVolume[] = [];
-  const devices = doc.children.filter((c): c is XmlElement =>
-    typeof c !== "string" && c.name === "devices"
-  );
-  for (const devs of devices) {
-    for (const disk of devs.children) {
-      if (typeof disk === "string" || disk.name !== "disk") continue;
-      const elems = disk.children.filter((c): c is XmlElement => typeof c !== "string");
-      const target = elems.find((c) => c.name === "target")?.attrs.dev ?? "";
-      const src = elems.find((c) => c.name === "source");
-      const source = src
-        ? src.attrs.file ?? src.attrs.dir ?? src.attrs.name ?? src.attrs.dev ?? src.attrs.volume ??
-          ""
-        : "";
-      if (source === "") continue;
-      if (pending) {
-        const i = pending.findIndex((w) => w === target || w === source);
-        if (i < 0) continue;
-        pending[i] = "";
-      }
-      const pool = src?.attrs.pool;
-      let vol;
-      try {
-        if (pool) {
-          let poolRef;
-          try {
-            poolRef = (await ctx.conn.call("storagePoolLookupByName", { name: pool })).pool;
-          } catch {
-            r.print(`Storage pool '${pool}' for volume '${target}' not found.`);
-            continue;
-          }
-          vol = (await ctx.conn.call("storageVolLookupByName", { pool: poolRef, name: source }))
-            .vol;
-        } else {
-          vol = (await ctx.conn.call("storageVolLookupByPath", { path: source })).vol;
-        }
-      } catch {
-        r.error(
-          `Storage volume '${target}'(${source}) is not managed by libvirt. Remove it manually.\n`,
-        );
-        continue;
-      }
-      found.push({ target, source, vol });
+  for (const disk of devices(doc, "disk")) {
+    const target = child(disk, "target")?.attrs.dev ?? "";
+    const src = child(disk, "source");
+    const source = firstAttr(src, ["file", "dir", "name", "dev", "volume"]) ?? "";
+    if (source === "") continue;
+    if (pending) {
+      const i = pending.findIndex((w) => w === target || w === source);
+      if (i < 0) continue;
+      pending[i] = "";
     }
+    const pool = src?.attrs.pool;
+    let vol;
+    try {
+      if (pool) {
+        let poolRef;
+        try {
+          poolRef = (await ctx.conn.call("storagePoolLookupByName", { name: pool })).pool;
+        } catch {
+          r.print(`Storage pool '${pool}' for volume '${target}' not found.`);
+          continue;
+        }
+        vol = (await ctx.conn.call("storageVolLookupByName", { pool: poolRef, name: source }))
+          .vol;
+      } else {
+        vol = (await ctx.conn.call("storageVolLookupByPath", { path: source })).vol;
+      }
+    } catch {
+      r.error(
+        `Storage volume '${target}'(${source}) is not managed by libvirt. Remove it manually.\n`,
+      );
+      continue;
+    }
+    found.push({ target, source, vol });
   }
   if (pending) {
     let missing = false;

@@ -14,12 +14,14 @@ import {
 import { ErrorCode } from "../../virt/errors.ts";
 import { TypedParamType } from "../../virt/remote/protocol.ts";
 import type { TypedParam } from "../../virt/remote/protocol.ts";
-import { child, childText, elements, parseXml, type XmlElement } from "../../virt/xml/tree.ts";
+import { child, childText, parseXml, type XmlElement } from "../../virt/xml/tree.ts";
 import {
   cFixed,
   commandDomain,
+  devices,
   errorCode,
   exclusive,
+  firstAttr,
   prettyCapacity,
   reasonName,
   stateName,
@@ -46,23 +48,6 @@ export async function domainDescription(dom: Domain, title: boolean, flags: numb
 /** The domain's XML, parsed, for the commands that read devices out of it. */
 export async function domainXml(dom: Domain, flags: number): Promise<XmlElement> {
   return parseXml(await dom.xmlDesc(flags), "(domain_definition)");
-}
-
-/** The `<disk>` or `<interface>` elements under `<devices>`. */
-export function devices(doc: XmlElement, kind: string): XmlElement[] {
-  return elements(doc).filter((e) => e.name === "devices").flatMap((d) =>
-    elements(d).filter((e) => e.name === kind)
-  );
-}
-
-/**
- * XPath's `string(./a/@x | ./a/@y ...)` with libvirt's virXPathString: the first of those
- * attributes in document order, undefined when absent or empty.
- */
-function firstAttr(e: XmlElement | undefined, names: string[]): string | undefined {
-  if (!e) return undefined;
-  for (const [k, v] of Object.entries(e.attrs)) if (names.includes(k)) return v || undefined;
-  return undefined;
 }
 
 export const list = defineCommand({
