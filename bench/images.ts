@@ -1,83 +1,171 @@
-// Benchmark: vsh's disk library against qemu-img on the same files, best of N runs each,
-// alternating so that both meet the same page-cache and writeback conditions.
-// Run: deno run -A bench/images.ts [--size-mib N] [--runs N]
+// Benchmark of the image commands against qemu-img, side by side in the same run: convert
+// throughput on a 1 GiB image half full of data, info and check on a 10 GiB sparse qcow2, and
+// vsh's peak memory while converting. `deno run -A bench/images.ts`, or benchImages() from
+// bench/run.ts.
 
-import { convertImage } from "../disk/ops/convert.ts";
-import { imageCompare } from "../disk/ops/compare.ts";
-import { imageMap } from "../disk/ops/map.ts";
+const root = new URL("..", import.meta.url).pathname;
+const vshCmd = [
+  Deno.execPath(),
+  "run",
+  "-A",
+  "--quiet",
+  `${root}main.ts`,
+  "-q",
+  "-c",
+  "test:///default",
+];
 
-const args = Deno.args;
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const sizeMiB = opt("--size-mib", 1024);
-const runs = opt("--runs", 3);
-
-async function sh(cmd: string, ...a: string[]): Promise<void> {
-  const r = await new Deno.Command(cmd, { args: a, stdout: "null", stderr: "piped" }).output();
-  if (r.code !== 0) throw new Error(`${cmd} ${a.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
+interface Sample {
+  ms: number;
+  /** Peak resident memory (VmHWM) in KiB, when sampled. */
+  peakKiB?: number;
 }
 
-async function settle(): Promise<void> {
-  await sh("sync");
-  await new Promise((r) => setTimeout(r, 300));
+// Runs a command; with `sampleMemory`, polls /proc/PID/status for VmHWM until it exits.
+async function timed(cmd: string[], cwd: string, sampleMemory = false): Promise<Sample> {
+  const start = performance.now();
+  const child = new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let peakKiB: number | undefined;
+  let done = false;
+  const poll = sampleMemory
+    ? (async () => {
+      while (!done) {
+        try {
+          const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
+          const m = /VmHWM:\s+(\d+) kB/.exec(status);
+          if (m) peakKiB = Math.max(peakKiB ?? 0, Number(m[1]));
+        } catch {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })()
+    : Promise.resolve();
+  const out = await child.output();
+  const ms = performance.now() - start;
+  done = true;
+  await poll;
+  if (out.code !== 0) {
+    throw new Error(`${cmd.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return { ms, peakKiB };
 }
 
-async function best(fn: () => Promise<void>, cleanup: () => Promise<void>): Promise<number> {
-  let min = Infinity;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function line(name: string, qemuMs: number, vshMs: number, ratio: string, target: string) {
+  console.log(
+    `${name.padEnd(44)} qemu-img ${qemuMs.toFixed(1).padStart(8)} ms   vsh ${
+      vshMs.toFixed(1).padStart(8)
+    } ms   ${ratio}  (target ${target})`,
+  );
+}
+
+async function qemuImg(cwd: string, ...args: string[]): Promise<void> {
+  await timed(["qemu-img", ...args], cwd);
+}
+
+/** Alternates the two commands `runs` times (removing `target` before each); medians. */
+async function pair(
+  cwd: string,
+  qemu: string[],
+  vsh: string[],
+  runs: number,
+  target?: string,
+): Promise<{ qemu: number; vsh: number; peakKiB: number }> {
+  const q: number[] = [], v: number[] = [];
+  let peakKiB = 0;
+  const clear = async () => {
+    if (target) await Deno.remove(`${cwd}/${target}`).catch(() => {});
+  };
   for (let i = 0; i < runs; i++) {
-    await cleanup();
-    await settle();
-    const t0 = performance.now();
-    await fn();
-    min = Math.min(min, performance.now() - t0);
+    await clear();
+    q.push((await timed(qemu, cwd)).ms);
+    await clear();
+    const s = await timed(vsh, cwd, true);
+    v.push(s.ms);
+    peakKiB = Math.max(peakKiB, s.peakKiB ?? 0);
   }
-  await cleanup();
-  return min;
+  await clear();
+  return { qemu: median(q), vsh: median(v), peakKiB };
 }
 
-const dir = await Deno.makeTempDir({ prefix: "vsh-bench-" });
-try {
-  const src = `${dir}/src.qcow2`;
-  await sh("qemu-img", "create", "-f", "qcow2", src, `${sizeMiB}M`);
-  // Half the image holds data, in 64 MiB stretches every other 64 MiB.
-  const io: string[] = [];
-  const step = Math.max(1, Math.floor(sizeMiB / 16));
-  for (let m = 0; m < sizeMiB; m += 2 * step) {
-    io.push("-c", `write -P ${m % 250 + 1} ${m}M ${step}M`);
+/**
+ * Measures image-convert, image-info and image-check against qemu-img and prints one line per
+ * comparison, as bench/run.ts's report() does. Cleans up its files.
+ *
+ * @example
+ * ```ts
+ * import { benchImages } from "./images.ts";
+ * if (Deno.env.get("VSH_BENCH")) await benchImages({ runs: 1 });
+ * ```
+ */
+export async function benchImages(options: { runs?: number } = {}): Promise<void> {
+  const runs = options.runs ?? 3;
+  const dir = await Deno.makeTempDir({ prefix: "vsh-bench-images-" });
+  try {
+    // 1 GiB, half of it data: 64 MiB stretches of a byte pattern every other 64 MiB.
+    await qemuImg(dir, "create", "-q", "-f", "qcow2", "half.qcow2", "1G");
+    const io: string[] = ["-f", "qcow2"];
+    for (let m = 0; m < 1024; m += 128) io.push("-c", `write -P ${1 + m / 128} ${m}M 64M`);
+    await timed(["qemu-io", ...io, "half.qcow2"], dir);
+    await qemuImg(dir, "convert", "-O", "raw", "half.qcow2", "half.raw");
+    const dataMiB = 512;
+    let peakKiB = 0;
+    for (const [src, fmt] of [["half.qcow2", "raw"], ["half.raw", "qcow2"]]) {
+      const r = await pair(
+        dir,
+        ["qemu-img", "convert", "-O", fmt, src, "out.img"],
+        [...vshCmd, `image-convert --format ${fmt} ${src} out.img`],
+        runs,
+        "out.img",
+      );
+      peakKiB = Math.max(peakKiB, r.peakKiB);
+      const from = src.endsWith("qcow2") ? "qcow2" : "raw";
+      const mibs = (ms: number) => (dataMiB / (ms / 1000)).toFixed(0);
+      line(
+        `image-convert 1 GiB (${dataMiB} MiB data) ${from}->${fmt}`,
+        r.qemu,
+        r.vsh,
+        `throughput ${mibs(r.vsh)} vs ${mibs(r.qemu)} MiB/s, ratio ${(r.qemu / r.vsh).toFixed(2)}`,
+        ">= 0.8",
+      );
+    }
+    console.log(
+      `${"vsh peak RSS during image-convert".padEnd(44)} ${(peakKiB / 1024).toFixed(1)} MiB`,
+    );
+
+    // 10 GiB sparse qcow2 with a few MiB of data scattered over it.
+    await qemuImg(dir, "create", "-q", "-f", "qcow2", "big.qcow2", "10G");
+    const spots: string[] = ["-f", "qcow2"];
+    for (let g = 0; g < 10; g++) spots.push("-c", `write -P ${g + 1} ${g}G 1M`);
+    await timed(["qemu-io", ...spots, "big.qcow2"], dir);
+    for (const [sub, vcmd] of [["info", "image-info"], ["check", "image-check"]]) {
+      const r = await pair(
+        dir,
+        ["qemu-img", sub, "big.qcow2"],
+        [...vshCmd, `${vcmd} big.qcow2`],
+        Math.max(runs, 5),
+      );
+      line(
+        `${vcmd} on a 10 GiB sparse qcow2`,
+        r.qemu,
+        r.vsh,
+        `ratio ${(r.vsh / r.qemu).toFixed(2)}`,
+        "<= 2",
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
-  await sh("qemu-io", ...io, src);
-  await sh("qemu-img", "convert", "-O", "raw", src, `${dir}/src.raw`);
-  const out = `${dir}/out`;
-  const rm = () => Deno.remove(out).catch(() => {});
-  const rows: string[][] = [];
-  for (const [from, to] of [["src.qcow2", "qcow2"], ["src.qcow2", "raw"], ["src.raw", "qcow2"]]) {
-    const q = await best(() => sh("qemu-img", "convert", "-O", to, `${dir}/${from}`, out), rm);
-    const v = await best(async () => {
-      await convertImage(`${dir}/${from}`, out, { outputFormat: to });
-    }, rm);
-    rows.push([`convert ${from} -> ${to}`, q.toFixed(0), v.toFixed(0), (q / v).toFixed(2)]);
-  }
-  const q = await best(
-    () => sh("qemu-img", "compare", `${dir}/src.qcow2`, `${dir}/src.raw`),
-    () => Promise.resolve(),
-  );
-  const v = await best(async () => {
-    await imageCompare(`${dir}/src.qcow2`, `${dir}/src.raw`);
-  }, () => Promise.resolve());
-  rows.push(["compare qcow2 raw", q.toFixed(0), v.toFixed(0), (q / v).toFixed(2)]);
-  const qm = await best(
-    () => sh("qemu-img", "map", "--output=json", `${dir}/src.qcow2`),
-    () => Promise.resolve(),
-  );
-  const vm = await best(async () => {
-    await imageMap(`${dir}/src.qcow2`);
-  }, () => Promise.resolve());
-  rows.push(["map --output=json", qm.toFixed(0), vm.toFixed(0), (qm / vm).toFixed(2)]);
-  console.log(`image: ${sizeMiB} MiB, half allocated; best of ${runs} runs (ms)`);
-  console.log(["operation".padEnd(28), "qemu-img", "vsh", "ratio"].join("\t"));
-  for (const r of rows) console.log([r[0].padEnd(28), ...r.slice(1)].join("\t"));
-} finally {
-  await Deno.remove(dir, { recursive: true });
 }
+
+if (import.meta.main) await benchImages();
