@@ -37,6 +37,11 @@ function normalize(v: unknown): unknown {
   if (typeof v === "string") return scrubRandom(v);
   if (v instanceof Uint8Array) return [...v];
   if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === "object" && "vols" in v && Array.isArray(v.vols)) {
+    // libvirt lists volumes in hash-table order; compare them sorted by name.
+    const vols = [...v.vols].sort((a, b) => a.name < b.name ? -1 : 1);
+    return { ...v, vols: normalize(vols) };
+  }
   if (v && typeof v === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
@@ -87,6 +92,23 @@ const DEFINE_XML = `<domain type='test'>
     <console type='pty'/>
   </devices>
 </domain>`;
+
+const POOL_XML = `<pool type='dir'>
+  <name>p2</name>
+  <uuid>11111111-aaaa-bbbb-cccc-555555555555</uuid>
+  <target><path>/var/lib/p2</path></target>
+</pool>`;
+
+const VOL_XML = `<volume><name>a.qcow2</name><capacity unit='G'>2</capacity>
+  <allocation>0</allocation><target><format type='qcow2'/></target></volume>`;
+
+const IFACE_XML = `<interface type='bridge' name='br0'>
+  <start mode='onboot'/>
+  <protocol family='ipv4'><dhcp/></protocol>
+  <bridge stp='off' delay='0.01'>
+    <interface type='ethernet' name='eth0'><mac address='ab:bb:cc:dd:ee:ff'/></interface>
+  </bridge>
+</interface>`;
 
 const STEPS: Step[] = [
   ["connectGetType", () => undefined],
@@ -191,6 +213,54 @@ const STEPS: Step[] = [
   ["interfaceGetXmlDesc", (r) => ({ iface: r.iface, flags: 0 })],
   ["interfaceLookupByName", name("nosuch")],
   ["nodeGetMemoryStats", () => ({ nparams: 0, cellNum: -1, flags: 0 })],
+  ["storagePoolDefineXml", () => ({ xml: POOL_XML, flags: 0 })],
+  ["storagePoolGetXmlDesc", (r) => ({ pool: r.pool, flags: 0 })],
+  ["storagePoolGetInfo", (r) => ({ pool: r.pool })],
+  ["storageVolCreateXml", (r) => ({ pool: r.pool, xml: VOL_XML, flags: 0 })],
+  ["storagePoolBuild", (r) => ({ pool: r.pool, flags: 0 })],
+  ["storagePoolCreate", (r) => ({ pool: r.pool, flags: 0 })],
+  ["storagePoolCreate", (r) => ({ pool: r.pool, flags: 0 })],
+  ["storageVolCreateXml", (r) => ({ pool: r.pool, xml: VOL_XML, flags: 0 })],
+  ["storageVolGetXmlDesc", (r) => ({ vol: r.vol, flags: 0 })],
+  ["storageVolGetInfo", (r) => ({ vol: r.vol })],
+  ["storageVolGetPath", (r) => ({ vol: r.vol })],
+  ["storageVolCreateXml", (r) => ({ pool: r.pool, xml: VOL_XML, flags: 0 })],
+  ["storageVolCreateXmlFrom", (r) => ({
+    pool: r.pool,
+    xml: VOL_XML.replace("a.qcow2", "b.qcow2"),
+    clonevol: r.vol,
+    flags: 0,
+  })],
+  ["storagePoolGetInfo", (r) => ({ pool: r.pool })],
+  ["storagePoolListAllVolumes", (r) => ({ pool: r.pool, need_results: 1, flags: 0 })],
+  ["storageVolLookupByPath", () => ({ path: "/var/lib/p2/a.qcow2" })],
+  ["storageVolLookupByKey", () => ({ key: "/nope" })],
+  ["storageVolDelete", (r) => ({ vol: r.vol, flags: 0 })],
+  ["storagePoolSetAutostart", (r) => ({ pool: r.pool, autostart: 1 })],
+  ["storagePoolGetAutostart", (r) => ({ pool: r.pool })],
+  ["storagePoolUndefine", (r) => ({ pool: r.pool })],
+  ["storagePoolRefresh", (r) => ({ pool: r.pool, flags: 0 })],
+  ["storagePoolDestroy", (r) => ({ pool: r.pool })],
+  ["storagePoolUndefine", (r) => ({ pool: r.pool })],
+  ["storagePoolCreateXml", () => ({ xml: POOL_XML, flags: 0 })],
+  ["storagePoolIsPersistent", (r) => ({ pool: r.pool })],
+  ["storagePoolSetAutostart", (r) => ({ pool: r.pool, autostart: 1 })],
+  ["storagePoolDefineXml", () => ({ xml: POOL_XML.replace("<name>p2", "<name>p3"), flags: 0 })],
+  ["storagePoolDestroy", () => ({ pool: { name: "p2", uuid: new Uint8Array(16) } })],
+  ["connectListAllStoragePools", () => ({ need_results: 1, flags: 0 })],
+  ["interfaceDefineXml", () => ({ xml: IFACE_XML, flags: 0 })],
+  ["interfaceGetXmlDesc", (r) => ({ iface: r.iface, flags: 0 })],
+  ["interfaceIsActive", (r) => ({ iface: r.iface })],
+  ["interfaceCreate", (r) => ({ iface: r.iface, flags: 0 })],
+  ["interfaceCreate", (r) => ({ iface: r.iface, flags: 0 })],
+  ["interfaceChangeBegin", () => ({ flags: 0 })],
+  ["interfaceChangeBegin", () => ({ flags: 0 })],
+  ["interfaceDestroy", (r) => ({ iface: r.iface, flags: 0 })],
+  ["interfaceUndefine", (r) => ({ iface: r.iface })],
+  ["interfaceChangeRollback", () => ({ flags: 0 })],
+  ["interfaceChangeCommit", () => ({ flags: 0 })],
+  ["connectListAllInterfaces", () => ({ need_results: 1, flags: 0 })],
+  ["interfaceLookupByMacString", () => ({ mac: "AA:BB:CC:DD:EE:FF" })],
 ];
 
 Deno.test({

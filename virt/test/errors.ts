@@ -48,6 +48,7 @@ const BARE: Record<number, string> = {
   [ErrorCode.NO_STORAGE_POOL]: "Storage pool not found",
   [ErrorCode.NO_STORAGE_VOL]: "Storage volume not found",
   [ErrorCode.MULTIPLE_INTERFACES]: "multiple matching interfaces found",
+  [ErrorCode.OPERATION_INVALID]: "Requested operation is not valid",
   [ErrorCode.XML_ERROR]: "XML description is invalid or not well formed",
 };
 

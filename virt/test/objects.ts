@@ -7,12 +7,34 @@ import type {
   RemoteStoragePool,
   RemoteStorageVol,
 } from "../remote/protocol.ts";
-import { formatInterfaceXml } from "../xml/iface.ts";
+import { formatInterfaceXml, parseInterfaceXml } from "../xml/iface.ts";
 import { formatNetworkXml, parseNetworkXml } from "../xml/network.ts";
-import { formatPoolXml, formatVolumeXml, type VolumeDef } from "../xml/pool.ts";
+import {
+  formatPoolXml,
+  formatVolumeXml,
+  parsePoolXml,
+  parseVolumeElement,
+  type PoolDef,
+  type VolumeDef,
+} from "../xml/pool.ts";
+import { parseXml } from "../xml/tree.ts";
 import { formatUuid, uuidEqual } from "../xml/uuid.ts";
-import { checkFlags, From, internalError, operationInvalid, virtError } from "./errors.ts";
-import { definitionToVirtError, type NetworkObj, type PoolObj, type TestState } from "./state.ts";
+import {
+  checkFlags,
+  From,
+  internalError,
+  invalidArg,
+  operationFailed,
+  operationInvalid,
+  virtError,
+} from "./errors.ts";
+import {
+  DEFAULT_POOL_CAPACITY,
+  definitionToVirtError,
+  type NetworkObj,
+  type PoolObj,
+  type TestState,
+} from "./state.ts";
 
 // deno-lint-ignore no-explicit-any
 type Args = any;
@@ -27,6 +49,13 @@ function poolRef(p: PoolObj): RemoteStoragePool {
 
 function volRef(p: PoolObj, v: VolumeDef): RemoteStorageVol {
   return { pool: p.def.name, name: v.name, key: v.key };
+}
+
+/** virStorageVolType of the volumes a pool type holds: file, block or network. */
+function volumeType(poolType: string): number {
+  if (["dir", "fs", "netfs", "vstorage"].includes(poolType)) return 0;
+  if (["sheepdog", "iscsi-direct", "gluster", "rbd"].includes(poolType)) return 3;
+  return 1;
 }
 
 /** Network procedures. */
@@ -186,7 +215,10 @@ export class InterfaceProcs {
 
   lookupByMacString(a: Args) {
     const mac = String(a.mac).toLowerCase();
-    const found = this.s.interfaces.filter((i) => i.def.mac?.toLowerCase() === mac);
+    // libvirt compares with g_ascii_strcasecmp, which calls a missing MAC equal to any MAC.
+    const found = this.s.interfaces.filter((i) =>
+      i.def.mac === undefined || i.def.mac.toLowerCase() === mac
+    );
     if (found.length === 0) {
       throw virtError(ErrorCode.NO_INTERFACE, `no interface with matching mac '${a.mac}'`);
     }
@@ -220,6 +252,61 @@ export class InterfaceProcs {
   isActive(a: Args) {
     return { active: this.byName(a.iface.name).active ? 1 : 0 };
   }
+
+  defineXml(a: Args) {
+    checkFlags(a.flags, 1, "testInterfaceDefineXML");
+    let def;
+    try {
+      def = parseInterfaceXml(a.xml);
+    } catch (e) {
+      throw definitionToVirtError(e, From.INTERFACE);
+    }
+    const same = this.s.interfaces.find((i) => i.def.name === def.name);
+    if (same) same.def = def;
+    else this.s.interfaces.push({ def, active: false });
+    return { iface: this.ref({ def }) };
+  }
+
+  undefine(a: Args) {
+    const i = this.byName(a.iface.name);
+    this.s.interfaces = this.s.interfaces.filter((x) => x !== i);
+  }
+
+  create(a: Args) {
+    checkFlags(a.flags, 0, "testInterfaceCreate");
+    const i = this.byName(a.iface.name);
+    if (i.active) throw virtError(ErrorCode.OPERATION_INVALID, null);
+    i.active = true;
+  }
+
+  destroy(a: Args) {
+    checkFlags(a.flags, 0, "testInterfaceDestroy");
+    const i = this.byName(a.iface.name);
+    if (!i.active) throw virtError(ErrorCode.OPERATION_INVALID, null);
+    i.active = false;
+  }
+
+  changeBegin(a: Args) {
+    checkFlags(a.flags, 0, "testInterfaceChangeBegin");
+    if (this.s.ifaceBackup) throw operationInvalid("there is another transaction running.");
+    this.s.ifaceBackup = this.s.interfaces.map((i) => ({ ...i }));
+  }
+
+  changeCommit(a: Args) {
+    checkFlags(a.flags, 0, "testInterfaceChangeCommit");
+    if (!this.s.ifaceBackup) {
+      throw operationInvalid("no transaction running, nothing to be committed.");
+    }
+    this.s.ifaceBackup = undefined;
+  }
+
+  changeRollback(a: Args) {
+    checkFlags(a.flags, 0, "testInterfaceChangeRollback");
+    if (!this.s.ifaceBackup) throw operationInvalid("no transaction running, nothing to rollback.");
+    // libvirt's copy of the list keeps the definitions but not their running state.
+    this.s.interfaces = this.s.ifaceBackup.map((i) => ({ ...i, active: false }));
+    this.s.ifaceBackup = undefined;
+  }
 }
 
 /** Storage pool and volume procedures. */
@@ -252,9 +339,7 @@ export class StorageProcs {
 
   private active(ref: RemoteStoragePool): PoolObj {
     const p = this.byName(ref.name);
-    if (!p.active) {
-      throw operationInvalid(`storage pool '${ref.name}' is not active`, From.STORAGE);
-    }
+    if (!p.active) throw operationInvalid(`storage pool '${ref.name}' is not active`);
     return p;
   }
 
@@ -319,16 +404,167 @@ export class StorageProcs {
   }
 
   getXmlDesc(a: Args) {
-    checkFlags(a.flags, 1, "testStoragePoolGetXMLDesc");
+    checkFlags(a.flags, 0, "testStoragePoolGetXMLDesc");
     return { xml: formatPoolXml(this.byName(a.pool.name).def) };
   }
 
   getAutostart(a: Args) {
-    return { autostart: this.byName(a.pool.name).autostart ? 1 : 0 };
+    const p = this.byName(a.pool.name);
+    return { autostart: p.persistent && p.autostart ? 1 : 0 };
   }
 
   setAutostart(a: Args) {
-    this.byName(a.pool.name).autostart = a.autostart !== 0;
+    const p = this.byName(a.pool.name);
+    if (!p.persistent) throw invalidArg("pool has no config file");
+    p.autostart = a.autostart !== 0;
+  }
+
+  private inactive(ref: RemoteStoragePool): PoolObj {
+    const p = this.byName(ref.name);
+    if (p.active) throw operationInvalid(`storage pool '${ref.name}' is active`);
+    return p;
+  }
+
+  private parsePool(xml: string): PoolDef {
+    try {
+      return parsePoolXml(xml);
+    } catch (e) {
+      throw definitionToVirtError(e, From.STORAGE);
+    }
+  }
+
+  /** virStoragePoolObjListAdd: replace a pool of the same UUID or add a new one. */
+  private addPool(def: PoolDef, checkLive: boolean): PoolObj {
+    def.capacity = DEFAULT_POOL_CAPACITY;
+    def.allocation = 0n;
+    def.available = DEFAULT_POOL_CAPACITY;
+    const clash = this.s.pools.find((p) =>
+      p.def.name !== def.name && p.def.type === def.type && def.targetPath !== undefined &&
+      p.def.targetPath === def.targetPath
+    );
+    if (clash) {
+      throw operationFailed(`Storage source conflict with pool: '${clash.def.name}'`, From.STORAGE);
+    }
+    const same = this.s.pools.find((p) => uuidEqual(p.def.uuid, def.uuid));
+    if (same) {
+      if (same.def.name !== def.name) {
+        throw operationFailed(
+          `pool '${same.def.name}' is already defined with uuid ${formatUuid(def.uuid)}`,
+          From.STORAGE,
+        );
+      }
+      if (checkLive && same.active) {
+        throw operationInvalid(`pool is already active as '${same.def.name}'`, From.STORAGE);
+      }
+      same.def = def;
+      return same;
+    }
+    const byName = this.s.pools.find((p) => p.def.name === def.name);
+    if (byName) {
+      throw operationFailed(
+        `pool '${def.name}' already exists with uuid ${formatUuid(byName.def.uuid)}`,
+        From.STORAGE,
+      );
+    }
+    const obj: PoolObj = { def, active: false, persistent: true, autostart: false, volumes: [] };
+    this.s.pools.push(obj);
+    return obj;
+  }
+
+  defineXml(a: Args) {
+    checkFlags(a.flags, 1, "testStoragePoolDefineXML");
+    return { pool: poolRef(this.addPool(this.parsePool(a.xml), false)) };
+  }
+
+  createXml(a: Args) {
+    checkFlags(a.flags, 0, "testStoragePoolCreateXML");
+    const p = this.addPool(this.parsePool(a.xml), true);
+    p.persistent = false;
+    p.active = true;
+    return { pool: poolRef(p) };
+  }
+
+  create(a: Args) {
+    checkFlags(a.flags, 0, "testStoragePoolCreate");
+    this.inactive(a.pool).active = true;
+  }
+
+  build(a: Args) {
+    checkFlags(a.flags, 0, "testStoragePoolBuild");
+    this.inactive(a.pool);
+  }
+
+  undefine(a: Args) {
+    const p = this.inactive(a.pool);
+    this.s.pools = this.s.pools.filter((x) => x !== p);
+  }
+
+  destroy(a: Args) {
+    const p = this.active(a.pool);
+    p.active = false;
+    if (!p.persistent) this.s.pools = this.s.pools.filter((x) => x !== p);
+  }
+
+  delete(a: Args) {
+    checkFlags(a.flags, 0, "testStoragePoolDelete");
+    this.inactive(a.pool);
+  }
+
+  refresh(a: Args) {
+    checkFlags(a.flags, 0, "testStoragePoolRefresh");
+    this.active(a.pool);
+  }
+
+  private parseVolume(p: PoolObj, xml: string): VolumeDef {
+    let v: VolumeDef;
+    try {
+      v = parseVolumeElement(parseXml(xml, "(storage_volume_definition)"), p.def);
+    } catch (e) {
+      throw definitionToVirtError(e, From.STORAGE);
+    }
+    if (p.volumes.some((x) => x.name === v.name)) {
+      throw operationFailed("storage vol already exists");
+    }
+    if (p.def.allocation + v.allocation > p.def.capacity) {
+      throw internalError(`Not enough free space in pool for volume '${v.name}'`);
+    }
+    v.path = `${p.def.targetPath}/${v.name}`;
+    v.key = v.path;
+    return v;
+  }
+
+  private addVolume(p: PoolObj, v: VolumeDef) {
+    p.volumes.push(v);
+    p.def.allocation += v.allocation;
+    p.def.available = p.def.capacity - p.def.allocation;
+    return { vol: volRef(p, v) };
+  }
+
+  volCreateXml(a: Args) {
+    checkFlags(a.flags, 0, "testStorageVolCreateXML");
+    const p = this.active(a.pool);
+    return this.addVolume(p, this.parseVolume(p, a.xml));
+  }
+
+  volCreateXmlFrom(a: Args) {
+    checkFlags(a.flags, 0, "testStorageVolCreateXMLFrom");
+    const p = this.active(a.pool);
+    const v = this.parseVolume(p, a.xml);
+    if (!p.volumes.some((x) => x.name === a.clonevol.name)) {
+      throw virtError(
+        ErrorCode.NO_STORAGE_VOL,
+        `no storage vol with matching name '${a.clonevol.name}'`,
+      );
+    }
+    return this.addVolume(p, v);
+  }
+
+  volDelete(a: Args) {
+    checkFlags(a.flags, 0, "testStorageVolDelete");
+    const { p, v } = this.vol(a.vol);
+    p.def.allocation -= v.allocation;
+    p.def.available = p.def.capacity - p.def.allocation;
+    p.volumes = p.volumes.filter((x) => x !== v);
   }
 
   isActive(a: Args) {
@@ -350,7 +586,8 @@ export class StorageProcs {
 
   listAllVolumes(a: Args) {
     checkFlags(a.flags, 0, "testStoragePoolListAllVolumes");
-    const p = this.active(a.pool);
+    const p = this.byUuid(a.pool.uuid);
+    if (!p.active) throw operationInvalid("storage pool is not active");
     return {
       vols: a.need_results ? p.volumes.map((v) => volRef(p, v)) : [],
       ret: p.volumes.length,
@@ -364,7 +601,6 @@ export class StorageProcs {
       throw virtError(
         ErrorCode.NO_STORAGE_VOL,
         `no storage vol with matching name '${ref.name}'`,
-        From.STORAGE,
       );
     }
     return { p, v };
@@ -383,7 +619,6 @@ export class StorageProcs {
     throw virtError(
       ErrorCode.NO_STORAGE_VOL,
       `no storage vol with matching key '${a.key}'`,
-      From.STORAGE,
     );
   }
 
@@ -395,13 +630,12 @@ export class StorageProcs {
     throw virtError(
       ErrorCode.NO_STORAGE_VOL,
       `no storage vol with matching path '${a.path}'`,
-      From.STORAGE,
     );
   }
 
   volGetInfo(a: Args) {
-    const { v } = this.vol(a.vol);
-    return { type: 0, capacity: v.capacity, allocation: v.allocation };
+    const { p, v } = this.vol(a.vol);
+    return { type: volumeType(p.def.type), capacity: v.capacity, allocation: v.allocation };
   }
 
   volGetXmlDesc(a: Args) {

@@ -162,8 +162,8 @@ export const DEFAULT_NODE_XML = `<node>
 </pool>
 </node>`;
 
-/** Capacity the test driver gives every pool that does not state one: 100 GiB. */
-const DEFAULT_POOL_CAPACITY = 100n * 1024n * 1024n * 1024n;
+/** Capacity the test driver gives every pool: 100 GiB. */
+export const DEFAULT_POOL_CAPACITY = 100n * 1024n * 1024n * 1024n;
 
 /** Turn a definition problem into the VirtError libvirt reports. */
 export function definitionToVirtError(e: unknown, from: number = From.DOMAIN): unknown {
