@@ -157,3 +157,28 @@ Deno.test("check reports and repairs like qemu-img check", async () => {
     await cleanup();
   }
 });
+
+Deno.test("check -r leaks|all on a too-low refcount of a shared cluster matches qemu-img", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await qemuImg(["create", "-f", "qcow2", "k.qcow2", "10M"], dir);
+    await qemuIo(`${dir}/k.qcow2`, ["write -P 1 0 192k"]);
+    await qemuImg(["snapshot", "-c", "s", "k.qcow2"], dir);
+    const f = await Deno.open(`${dir}/k.qcow2`, { read: true, write: true });
+    await f.seek(0x20000 + 10, Deno.SeekMode.Start);
+    await f.write(new Uint8Array([0, 1]));
+    f.close();
+    for (const repair of ["none", "leaks", "all"] as const) {
+      await Deno.copyFile(`${dir}/k.qcow2`, `${dir}/q.qcow2`);
+      await Deno.copyFile(`${dir}/k.qcow2`, `${dir}/m.qcow2`);
+      const args = repair === "none" ? [] : ["-r", repair];
+      const exp = await run("qemu-img", ["check", ...args, "q.qcow2"], dir);
+      const got = await imageCheck(`${dir}/m.qcow2`, { repair });
+      assertEquals(got.text, exp.stdout, repair);
+      assertEquals(got.stderr, exp.stderr, repair);
+      assertEquals(got.exitCode, exp.code, repair);
+    }
+  } finally {
+    await cleanup();
+  }
+});

@@ -196,7 +196,7 @@ export async function checkQcow2(
     res.messages.push(
       `${leak ? "Leaked" : "ERROR"} cluster ${c} refcount=${stored} reference=${found}`,
     );
-    if (!leak && fixLeaks && !fixErrors) {
+    if (!leak && stored === 0 && fixLeaks && !fixErrors) {
       res.messages.push("ERROR need to rebuild refcount structures");
       throw new CheckFailed(res.messages);
     }
