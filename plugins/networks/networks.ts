@@ -2,6 +2,7 @@
 
 import { defineCommand, exclusive, opt, parseIntOpt, Result, VshError } from "../../shell/mod.ts";
 import type { CommandDef, ShellContext } from "../../shell/mod.ts";
+import type { ProcArgs } from "../../virt/remote/protocol.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import {
   createNetwork,
@@ -485,6 +486,121 @@ export const netDhcpLeases = defineCommand({
   },
 });
 
+// What a driver that delivers events offers (the remote client does; events are messages it
+// reads from the daemon).
+interface EventSource {
+  onEvent(
+    proc: "networkEventLifecycle",
+    listener: (msg: ProcArgs<"networkEventLifecycle">) => void,
+  ): () => void;
+}
+
+const hasEvents = (d: unknown): d is EventSource =>
+  typeof (d as Partial<EventSource>).onEvent === "function";
+
+// virNetworkEventLifecycleType, as virsh names them.
+const LIFECYCLE_EVENTS = ["Defined", "Undefined", "Started", "Stopped"];
+
+// virTimeStringNowRaw: "YYYY-MM-DD HH:MM:SS.mmm+0000" in UTC.
+function timestampNow(): string {
+  return new Date().toISOString().replace("T", " ").replace("Z", "+0000");
+}
+
+/** `net-event`: Network Events. */
+export const netEvent = defineCommand({
+  name: "net-event",
+  group: "network",
+  summary: "Network Events",
+  description: "List event types, or wait for network events to occur",
+  options: {
+    network: opt.string("filter by network name or uuid", { complete: "network" }),
+    event: opt.string("which event type to wait for"),
+    loop: opt.bool("loop until timeout or interrupt, rather than one-shot"),
+    timeout: opt.int("timeout seconds"),
+    list: opt.bool("list valid event types"),
+    timestamp: opt.bool("show timestamp for each printed event"),
+  },
+  json: "the events received: network, event",
+  async handler(ctx, opts) {
+    const r = new Result();
+    if (opts.list) return r.print("lifecycle\n");
+    if (opts.event === undefined) {
+      throw new VshError("either --list or --event <type> is required");
+    }
+    if (opts.event !== "lifecycle") throw new VshError(`unknown event type ${opts.event}`);
+    let timeoutMs = 0;
+    if (opts.timeout !== undefined) {
+      const t = parseIntOpt(opts.timeout, "timeout")!;
+      if (t < 1 || t > Math.floor(2147483647 / 1000)) {
+        throw new VshError(
+          `Numeric value '${opts.timeout}' for <timeout> option is malformed or out of range`,
+        );
+      }
+      timeoutMs = t * 1000;
+    }
+    const conn = ctx.conn;
+    // A network that cannot be found is reported, and the command listens to all of them; the
+    // lookup's error stays pending and shows if nothing arrives.
+    let net: RemoteNetwork | null = null;
+    let pending: unknown;
+    if (opts.network !== undefined) {
+      try {
+        net = await lookupNetwork(ctx, opts.network);
+      } catch (e) {
+        if (!(e instanceof VshError)) throw e;
+        r.error(e.message);
+        pending = e.cause;
+      }
+    }
+    const events: { network: string; event: string }[] = [];
+    const { promise: finished, resolve: finish } = Promise.withResolvers<string>();
+    let callbackID: number | undefined;
+    const early: ProcArgs<"networkEventLifecycle">[] = [];
+    const deliver = (msg: ProcArgs<"networkEventLifecycle">) => {
+      if (!opts.loop && events.length) return;
+      const event = LIFECYCLE_EVENTS[msg.event] ?? "unknown";
+      const line = `event 'lifecycle' for network ${msg.net.name}: ${event}\n`;
+      r.print(opts.timestamp ? `${timestampNow()}: ${line}` : line);
+      events.push({ network: msg.net.name, event });
+      if (!opts.loop) finish("done");
+    };
+    const stopListening = hasEvents(conn.driver)
+      ? conn.driver.onEvent("networkEventLifecycle", (msg) => {
+        if (callbackID === undefined) early.push(msg);
+        else if (msg.callbackID === callbackID) deliver(msg);
+      })
+      : () => {};
+    try {
+      ({ callbackID } = await conn.call("connectNetworkEventRegisterAny", { eventID: 0, net }));
+    } catch (e) {
+      stopListening();
+      // A failed registration: virsh reports only libvirt's error.
+      if (e instanceof VirtError) return r.error(e.message).fail();
+      throw e;
+    }
+    const onInterrupt = () => finish("interrupted");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      for (const msg of early) if (msg.callbackID === callbackID) deliver(msg);
+      if (timeoutMs) timer = setTimeout(() => finish("timeout"), timeoutMs);
+      Deno.addSignalListener("SIGINT", onInterrupt);
+      const how = events.length && !opts.loop ? "done" : await finished;
+      if (how === "timeout") r.print("event loop timed out\n");
+      if (how === "interrupted") r.print("event loop interrupted\n");
+      r.print(`events received: ${events.length}\n`);
+    } finally {
+      clearTimeout(timer);
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+      stopListening();
+      await conn.call("connectNetworkEventDeregisterAny", { callbackID }).catch(() => {});
+    }
+    r.data = events;
+    if (events.length) return r;
+    if (pending instanceof VirtError) r.error(pending.message);
+    return r.fail();
+  },
+});
+
 /** The Networking group's commands, in virsh's order. */
 export const networkCommands: CommandDef[] = [
   netAutostart,
@@ -494,6 +610,7 @@ export const networkCommands: CommandDef[] = [
   netDhcpLeases,
   netDumpxml,
   netEdit,
+  netEvent,
   netInfo,
   netList,
   netName,

@@ -27,3 +27,4 @@ help iface-edit
 help net-edit
 help net-update
 help net-dhcp-leases
+help net-event
