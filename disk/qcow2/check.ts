@@ -176,38 +176,60 @@ export async function checkQcow2(
     inc(off, cs);
   });
 
-  // Compare stored refcounts with the references found.
-  const upto = Math.max(nbClusters, refs.length, img.reftable.length ? 0 : 0);
+  // Compare stored refcounts with the references found: one reporting pass, then (when
+  // repairing) a second pass that fixes what it may, as qemu does.
+  const upto = Math.max(nbClusters, refs.length);
   let highest = 0;
   const fixLeaks = repair !== "none", fixErrors = repair === "all";
-  for (let c = 0; c < upto; c++) {
-    let stored: number;
-    try {
-      stored = img.getRefcountSync(c);
-    } catch {
-      res.messages.push(`Can't get refcount for cluster ${c}: Input/output error`);
-      res.checkErrors++;
-      continue;
+  const compare = (fixing: boolean): boolean => {
+    let rebuild = false;
+    for (let c = 0; c < upto; c++) {
+      let stored: number;
+      try {
+        stored = img.getRefcountSync(c);
+      } catch {
+        res.messages.push(`Can't get refcount for cluster ${c}: Input/output error`);
+        res.checkErrors++;
+        continue;
+      }
+      const found = c < refs.length ? refs[c] : 0;
+      if (stored > 0 || found > 0) highest = c;
+      if (stored === found) continue;
+      const leak = stored > found;
+      if (stored === 0) rebuild = true;
+      const fix = fixing && stored !== 0 && (leak ? fixLeaks : fixErrors);
+      const what = fix ? "Repairing" : leak ? "Leaked" : "ERROR";
+      res.messages.push(`${what} cluster ${c} refcount=${stored} reference=${found}`);
+      if (fix) {
+        img.setRefcountSync(c, found);
+        if (leak) res.leaksFixed++;
+        else res.corruptionsFixed++;
+      } else if (leak) res.leaks++;
+      else res.corruptions++;
     }
-    const found = c < refs.length ? refs[c] : 0;
-    if (stored > 0 || found > 0) highest = c;
-    if (stored === found) continue;
-    const leak = stored > found;
-    res.messages.push(
-      `${leak ? "Leaked" : "ERROR"} cluster ${c} refcount=${stored} reference=${found}`,
-    );
-    if (!leak && stored === 0 && fixLeaks && !fixErrors) {
+    return rebuild;
+  };
+  const rebuild = compare(false);
+  if (rebuild && fixErrors) {
+    // qemu rebuilds the refcount structures in new clusters; setting each refcount to the
+    // references found gives the same counts in place.
+    res.messages.push("Rebuilding refcount structure");
+    for (let c = 0; c < upto; c++) {
+      const found = c < refs.length ? refs[c] : 0;
+      if (img.getRefcountSync(c) !== found) img.setRefcountSync(c, found);
+    }
+    res.corruptionsFixed += res.corruptions;
+    res.leaksFixed += res.leaks;
+    res.corruptions = res.leaks = 0;
+  } else if (fixLeaks) {
+    if (rebuild) {
       res.messages.push("ERROR need to rebuild refcount structures");
       throw new CheckFailed(res.messages);
     }
-    const fix = leak ? fixLeaks : fixErrors;
-    if (fix) {
-      res.messages.push(`Repairing cluster ${c} refcount=${stored} reference=${found}`);
-      img.setRefcountSync(c, found);
-      if (leak) res.leaksFixed++;
-      else res.corruptionsFixed++;
-    } else if (leak) res.leaks++;
-    else res.corruptions++;
+    if (res.leaks || res.corruptions) {
+      res.leaks = res.corruptions = 0;
+      compare(true);
+    }
   }
 
   // COPIED flags of the active tables must say whether the refcount is exactly one.
