@@ -48,7 +48,7 @@ function isActive(obj: DomainObj): boolean {
   return obj.def.id !== -1;
 }
 
-function checkActive(obj: DomainObj): void {
+export function checkActive(obj: DomainObj): void {
   if (!isActive(obj)) throw operationInvalid("domain is not running", From.DOMAIN);
 }
 
@@ -71,7 +71,7 @@ function persistentDef(obj: DomainObj): DomainDef {
 }
 
 /** virDomainObjGetOneDefState: the one definition that LIVE or CONFIG designates. */
-function oneDef(obj: DomainObj, flags: number): { def: DomainDef; live: boolean } {
+export function oneDef(obj: DomainObj, flags: number): { def: DomainDef; live: boolean } {
   if ((flags & AFFECT_LIVE) && (flags & AFFECT_CONFIG)) {
     throw new VirtError({
       code: ErrorCode.INVALID_ARG,

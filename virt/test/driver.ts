@@ -6,6 +6,7 @@ import type { ProcArgs, ProcName, ProcRet } from "../remote/protocol.ts";
 import { VirtError } from "../errors.ts";
 import { checkFlags, invalidArg, noSupport, readOnly } from "./errors.ts";
 import { DomainProcs } from "./domains.ts";
+import { GuestProcs } from "./guest.ts";
 import { SnapshotProcs } from "./snapshots.ts";
 import { capabilitiesXml, NODE_CPU_STATS, SYSINFO_XML } from "./host.ts";
 import { InterfaceProcs, NetworkProcs, StorageProcs } from "./objects.ts";
@@ -74,6 +75,13 @@ const MUTATING = new Set<string>([
   "networkDestroy",
   "networkSetAutostart",
   "storagePoolSetAutostart",
+  "domainSetSchedulerParameters",
+  "domainSetSchedulerParametersFlags",
+  "domainFsfreeze",
+  "domainFsthaw",
+  "domainFstrim",
+  "domainGetFsinfo",
+  "domainInterfaceAddresses",
   "storagePoolDefineXml",
   "storagePoolCreateXml",
   "storagePoolCreate",
@@ -155,6 +163,7 @@ export class TestDriver implements Driver {
   private buildTable(): Record<string, Handler> {
     const s = this.state;
     const d = new DomainProcs(s);
+    const g = new GuestProcs(s, d);
     const sn = new SnapshotProcs(s, (dom) => d.obj(dom));
     const n = new NetworkProcs(s);
     const i = new InterfaceProcs(s);
@@ -282,6 +291,20 @@ export class TestDriver implements Driver {
       domainInjectNmi: (a) => d.injectNmi(a),
       domainSendProcessSignal: (a) => d.sendProcessSignal(a),
       domainGetCpuStats: (a) => d.getCpuStats(a),
+      domainGetMemoryParameters: (a) => g.getMemoryParameters(a),
+      domainGetNumaParameters: (a) => g.getNumaParameters(a),
+      domainGetBlkioParameters: (a) => g.getBlkioParameters(a),
+      domainGetInterfaceParameters: (a) => g.getInterfaceParameters(a),
+      domainGetBlockIoTune: (a) => g.getBlockIoTune(a),
+      domainGetPerfEvents: (a) => g.getPerfEvents(a),
+      domainSetSchedulerParameters: (a) => g.setSchedulerParameters(a),
+      domainSetSchedulerParametersFlags: (a) => g.setSchedulerParametersFlags(a),
+      domainFsfreeze: (a) => g.fsfreeze(a),
+      domainFsthaw: (a) => g.fsthaw(a),
+      domainFstrim: (a) => g.fstrim(a),
+      domainGetFsinfo: (a) => g.getFsinfo(a),
+      domainInterfaceAddresses: (a) => g.interfaceAddresses(a),
+      domainGetMessages: (a) => g.getMessages(a),
 
       domainSnapshotCreateXml: (a) => sn.createXml(a),
       domainSnapshotGetXmlDesc: (a) => sn.getXmlDesc(a),

@@ -1,0 +1,346 @@
+// Tuning parameters (memtune, numatune, blkiotune, domiftune, blkdeviotune, perf, schedinfo)
+// and the guest-agent-like answers (filesystems, interface addresses, messages) of the test
+// driver, which libvirt fakes from the domain definition.
+
+import { ErrorCode } from "../errors.ts";
+import type { TypedParam } from "../remote/protocol.ts";
+import { domainDisks, domainInterfaces } from "../xml/domain.ts";
+import { child, childrenNamed, text } from "../xml/tree.ts";
+import { checkActive, type DomainProcs, oneDef } from "./domains.ts";
+import { checkFlags, invalidArg, operationInvalid, virtError } from "./errors.ts";
+import type { TestState } from "./state.ts";
+
+// deno-lint-ignore no-explicit-any
+type Args = any;
+
+const AFFECT = 1 | 2;
+const STRING_OKAY = 4;
+/** VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: what an unset memory limit reads as. */
+const UNLIMITED = 9007199254740991n;
+
+const uint = (field: string, value: number): TypedParam => ({
+  field,
+  value: { type: 2, value },
+});
+const ullong = (field: string, value: bigint): TypedParam => ({
+  field,
+  value: { type: 4, value },
+});
+const str = (field: string, value: string): TypedParam => ({
+  field,
+  value: { type: 7, value },
+});
+
+/**
+ * The reply of a Get*Parameters call as the daemon sends it: the count alone when asked for 0,
+ * else up to nparams values, strings left out unless the caller set VIR_TYPED_PARAM_STRING_OKAY.
+ */
+function params(all: TypedParam[], nparams: number, flags: number) {
+  if (nparams === 0) return { params: [], nparams: all.length };
+  const out = all.slice(0, nparams).filter((p) => p.value.type !== 7 || flags & STRING_OKAY);
+  return { params: out, nparams: 0 };
+}
+
+const IOTUNE_FIELDS = [
+  "total_bytes_sec",
+  "read_bytes_sec",
+  "write_bytes_sec",
+  "total_iops_sec",
+  "read_iops_sec",
+  "write_iops_sec",
+  "total_bytes_sec_max",
+  "read_bytes_sec_max",
+  "write_bytes_sec_max",
+  "total_iops_sec_max",
+  "read_iops_sec_max",
+  "write_iops_sec_max",
+  "size_iops_sec",
+  "group_name",
+  "total_bytes_sec_max_length",
+  "read_bytes_sec_max_length",
+  "write_bytes_sec_max_length",
+  "total_iops_sec_max_length",
+  "read_iops_sec_max_length",
+  "write_iops_sec_max_length",
+];
+
+/** libvirt's perf events, in virPerfEvent order. */
+const PERF_EVENTS = [
+  "cmt",
+  "mbmt",
+  "mbml",
+  "cpu_cycles",
+  "instructions",
+  "cache_references",
+  "cache_misses",
+  "branch_instructions",
+  "branch_misses",
+  "bus_cycles",
+  "stalled_cycles_frontend",
+  "stalled_cycles_backend",
+  "ref_cpu_cycles",
+  "cpu_clock",
+  "task_clock",
+  "page_faults",
+  "context_switches",
+  "cpu_migrations",
+  "page_faults_min",
+  "page_faults_maj",
+  "alignment_faults",
+  "emulation_faults",
+];
+
+/** Tuning and guest procedures. */
+export class GuestProcs {
+  constructor(private readonly s: TestState, private readonly d: DomainProcs) {}
+
+  getMemoryParameters(a: Args) {
+    checkFlags(a.flags, AFFECT | STRING_OKAY, "testDomainGetMemoryParameters");
+    if (a.nparams === 0) return { params: [], nparams: 3 };
+    const { def } = oneDef(this.d.obj(a.dom), a.flags & AFFECT);
+    const tune = def.extra.memtune;
+    const limit = (tag: string) => {
+      const e = tune ? child(tune, tag) : undefined;
+      return e ? BigInt((text(e) ?? "0").trim()) : UNLIMITED;
+    };
+    return params(
+      [
+        ullong("hard_limit", limit("hard_limit")),
+        ullong("soft_limit", limit("soft_limit")),
+        ullong("swap_hard_limit", limit("swap_hard_limit")),
+      ],
+      a.nparams,
+      a.flags,
+    );
+  }
+
+  getNumaParameters(a: Args) {
+    checkFlags(a.flags, AFFECT | STRING_OKAY, "testDomainGetNumaParameters");
+    if (a.nparams === 0) return { params: [], nparams: 2 };
+    const { def } = oneDef(this.d.obj(a.dom), a.flags & AFFECT);
+    const mem = def.extra.numatune ? child(def.extra.numatune, "memory") : undefined;
+    const modes = ["strict", "preferred", "interleave", "restrictive"];
+    const mode = Math.max(0, modes.indexOf(mem?.attrs.mode ?? "strict"));
+    return params(
+      [
+        { field: "numa_mode", value: { type: 1, value: mode } },
+        str("numa_nodeset", mem?.attrs.nodeset ?? ""),
+      ],
+      a.nparams,
+      a.flags,
+    );
+  }
+
+  getBlkioParameters(a: Args) {
+    checkFlags(a.flags, AFFECT | STRING_OKAY, "testDomainGetBlkioParameters");
+    if (a.nparams === 0) return { params: [], nparams: 6 };
+    const { def } = oneDef(this.d.obj(a.dom), a.flags & AFFECT);
+    const tune = def.extra.blkiotune;
+    const weight = tune ? Number((text(child(tune, "weight")) ?? "0").trim()) : 0;
+    const devices = tune ? childrenNamed(tune, "device") : [];
+    const list = (tag: string) =>
+      devices.filter((d) => child(d, tag)).map((d) =>
+        `${text(child(d, "path"))?.trim()},${text(child(d, tag))?.trim()}`
+      ).join(",");
+    return params(
+      [
+        uint("weight", weight),
+        str("device_weight", list("weight")),
+        str("device_read_iops_sec", list("read_iops_sec")),
+        str("device_write_iops_sec", list("write_iops_sec")),
+        str("device_read_bytes_sec", list("read_bytes_sec")),
+        str("device_write_bytes_sec", list("write_bytes_sec")),
+      ],
+      a.nparams,
+      a.flags,
+    );
+  }
+
+  getInterfaceParameters(a: Args) {
+    checkFlags(a.flags, AFFECT | STRING_OKAY, "testDomainGetInterfaceParameters");
+    if (a.nparams === 0) return { params: [], nparams: 7 };
+    const { def } = oneDef(this.d.obj(a.dom), a.flags & AFFECT);
+    const nets = domainInterfaces(def);
+    const dev = String(a.device);
+    const found = nets.filter((n) => n.ifname === dev || n.mac === dev.toLowerCase());
+    if (found.length === 0) throw invalidArg(`'${dev}' is not a known interface`, 20);
+    const iface = def.devices.filter((d) => d.name === "interface")[nets.indexOf(found[0])];
+    const bw = child(iface, "bandwidth");
+    const rate = (dir: string, attr: string) => {
+      const e = bw ? child(bw, dir) : undefined;
+      return Number(e?.attrs[attr] ?? 0);
+    };
+    return params(
+      [
+        uint("inbound.average", rate("inbound", "average")),
+        uint("inbound.peak", rate("inbound", "peak")),
+        uint("inbound.burst", rate("inbound", "burst")),
+        uint("inbound.floor", rate("inbound", "floor")),
+        uint("outbound.average", rate("outbound", "average")),
+        uint("outbound.peak", rate("outbound", "peak")),
+        uint("outbound.burst", rate("outbound", "burst")),
+      ],
+      a.nparams,
+      a.flags,
+    );
+  }
+
+  getBlockIoTune(a: Args) {
+    checkFlags(a.flags, AFFECT | STRING_OKAY, "testDomainGetBlockIoTune");
+    if (a.nparams === 0) return { params: [], nparams: 20 };
+    const { def } = oneDef(this.d.obj(a.dom), a.flags & AFFECT);
+    const disk = domainDisks(def).find((d) => d.target === a.disk || d.source === a.disk);
+    if (!disk) throw invalidArg(`disk '${a.disk}' was not found in the domain config`);
+    const tune = child(disk.el, "iotune");
+    const all = IOTUNE_FIELDS.map((f) => {
+      const v = tune ? text(child(tune, f))?.trim() : undefined;
+      return f === "group_name" ? str(f, v ?? "") : ullong(f, BigInt(v ?? "0"));
+    });
+    return params(all, a.nparams, a.flags);
+  }
+
+  getPerfEvents(a: Args) {
+    checkFlags(a.flags, AFFECT | STRING_OKAY, "testDomainGetPerfEvents");
+    const { def } = oneDef(this.d.obj(a.dom), a.flags & AFFECT);
+    const events = def.extra.perf ? childrenNamed(def.extra.perf, "event") : [];
+    const enabled = (name: string) =>
+      events.some((e) => e.attrs.name === name && e.attrs.enabled === "yes") ? 1 : 0;
+    return {
+      params: PERF_EVENTS.map((field) => ({ field, value: { type: 6, value: enabled(field) } })),
+    };
+  }
+
+  setSchedulerParameters(a: Args) {
+    for (const p of a.params as TypedParam[]) {
+      if (p.field !== "weight") {
+        throw invalidArg(`parameter '${p.field}' not supported`);
+      }
+      if (p.value.type !== 2) {
+        throw invalidArg(
+          `invalid type '${typeName(p.value.type)}' for parameter 'weight', expected 'uint'`,
+        );
+      }
+    }
+    this.d.obj(a.dom);
+  }
+
+  setSchedulerParametersFlags(a: Args) {
+    checkFlags(a.flags, 0, "testDomainSetSchedulerParametersFlags");
+    this.setSchedulerParameters(a);
+  }
+
+  private mountPoints(a: Args, fn: string, freeze: boolean) {
+    checkFlags(a.flags, 0, fn);
+    const o = this.d.obj(a.dom);
+    checkActive(o);
+    const frozen = this.frozen(o.def.uuid);
+    const points: string[] = a.mountpoints ?? [];
+    if (points.length === 0) {
+      const changed = frozen.filter((f) => f !== freeze).length;
+      frozen.fill(freeze);
+      return { filesystems: changed };
+    }
+    const next = [...frozen];
+    let changed = 0;
+    for (const m of points) {
+      const i = m === "/" ? 0 : m === "/boot" ? 1 : -1;
+      if (i < 0) throw operationInvalid(`mount point not found: ${m}`);
+      if (next[i] !== freeze) {
+        next[i] = freeze;
+        changed++;
+      }
+    }
+    frozen.splice(0, 2, ...next);
+    return { filesystems: changed };
+  }
+
+  private readonly frozenByUuid = new Map<string, boolean[]>();
+
+  private frozen(uuid: Uint8Array): boolean[] {
+    const key = uuid.join(",");
+    let f = this.frozenByUuid.get(key);
+    if (!f) this.frozenByUuid.set(key, f = [false, false]);
+    return f;
+  }
+
+  fsfreeze(a: Args) {
+    return this.mountPoints(a, "testDomainFSFreeze", true);
+  }
+
+  fsthaw(a: Args) {
+    return this.mountPoints(a, "testDomainFSThaw", false);
+  }
+
+  fstrim(a: Args) {
+    checkFlags(a.flags, 0, "testDomainFSTrim");
+    const o = this.d.obj(a.dom);
+    checkActive(o);
+    const m: string | null = a.mountPoint;
+    if (m && m !== "/" && m !== "/boot") throw operationInvalid(`mount point not found: ${m}`);
+  }
+
+  getFsinfo(a: Args) {
+    checkFlags(a.flags, 0, "testDomainGetFSInfo");
+    const o = this.d.obj(a.dom);
+    checkActive(o);
+    const disk = o.def.devices.find((d) => d.name === "disk" && d.attrs.device === "disk");
+    if (!disk) return { info: [], ret: 0 };
+    const dev = child(disk, "target")?.attrs.dev ?? "";
+    return {
+      info: [
+        { mountpoint: "/", name: `${dev}1`, fstype: "ext4", dev_aliases: [dev] },
+        { mountpoint: "/boot", name: `${dev}2`, fstype: "ext4", dev_aliases: [dev] },
+      ],
+      ret: 2,
+    };
+  }
+
+  interfaceAddresses(a: Args) {
+    checkFlags(a.flags, 0, "testDomainInterfaceAddresses");
+    if (a.source >= 3) {
+      throw virtError(ErrorCode.ARGUMENT_UNSUPPORTED, `Unknown IP address data source ${a.source}`);
+    }
+    const o = this.d.obj(a.dom);
+    checkActive(o);
+    const ifaces = domainInterfaces(o.def).map((n, i) => {
+      let addr = `192.168.0.${1 + i}`;
+      let prefix = 24;
+      if (n.type === "network") {
+        const net = this.s.networks.find((x) => x.def.name === n.network);
+        if (!net) {
+          throw virtError(
+            ErrorCode.NO_NETWORK,
+            `no network with matching name '${n.network}'`,
+          );
+        }
+        const ip = net.def.rest.find((e) => e.name === "ip");
+        const range = ip ? child(child(ip, "dhcp") ?? ip, "range") : undefined;
+        const base = range?.attrs.start ?? ip?.attrs.address ?? "0.0.0.0";
+        prefix = ip?.attrs.prefix ? Number(ip.attrs.prefix) : maskPrefix(ip?.attrs.netmask);
+        addr = addIpv4(base, 20 * (o.def.id - 1) + i + 1);
+      }
+      return { name: n.ifname ?? "", hwaddr: n.mac, addrs: [{ type: 0, addr, prefix }] };
+    });
+    return { ifaces };
+  }
+
+  getMessages(a: Args) {
+    checkFlags(a.flags, 1 | 2, "testDomainGetMessages");
+    this.d.obj(a.dom);
+    return { msgs: [] };
+  }
+}
+
+function typeName(t: number): string {
+  return ["", "int", "uint", "llong", "ullong", "double", "boolean", "string"][t] ?? "unknown";
+}
+
+function maskPrefix(mask: string | undefined): number {
+  if (!mask) return 24;
+  return mask.split(".").reduce((n, o) => n + Number(o).toString(2).replace(/0/g, "").length, 0);
+}
+
+function addIpv4(base: string, offset: number): string {
+  const n = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0) + offset;
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
+}
