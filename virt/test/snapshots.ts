@@ -611,23 +611,23 @@ export class SnapshotProcs {
     }
     t.current = undefined;
     if (!def.domain) throw missingDomain();
-    // Like virDomainObjAssignDef: a running domain gets the snapshot's definition as its
-    // persistent one; a stopped domain takes it as its only one.
+    // libvirt 9.0's test driver restarts a running domain (with a new ID) to load a running or
+    // paused snapshot; a shut-off snapshot becomes the definition the domain stops to.
     const config = cloneDomainDef(def.domain);
     config.id = -1;
-    if (isActive(o)) o.newDef = config;
-    else o.def = config;
     if (online) {
-      if (!isActive(o)) this.s.startDomain(o, RUNNING_FROM_SNAPSHOT);
+      if (isActive(o)) this.s.stopDomain(o, SHUTOFF_FROM_SNAPSHOT);
+      o.def = config;
+      this.s.startDomain(o, RUNNING_FROM_SNAPSHOT);
       if (!(flags & REVERT_RUNNING) && (def.state === "paused" || (flags & REVERT_PAUSED))) {
         o.state = State.PAUSED;
         o.reason = PAUSED_FROM_SNAPSHOT;
-      } else {
-        o.state = State.RUNNING;
-        o.reason = RUNNING_FROM_SNAPSHOT;
       }
     } else if (isActive(o)) {
+      o.newDef = config;
       this.s.stopDomain(o, SHUTOFF_FROM_SNAPSHOT);
+    } else {
+      o.def = config;
     }
     t.current = snap;
   }

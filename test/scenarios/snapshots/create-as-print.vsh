@@ -1,9 +1,9 @@
-# snapshot-create-as --print-xml: the XML virsh builds from its options
+# snapshot-create-as --print-xml: the XML built from options
 snapshot-create-as test --print-xml
 snapshot-create-as test --print-xml s1 "d e" --no-metadata --halt
 snapshot-create-as test --print-xml --name "a'b<" --description "x&y"
 snapshot-create-as test --print-xml --memspec /tmp/m
-snapshot-create-as test --print-xml --memspec snapshot=external,file=/m
+snapshot-create-as test --print-xml --memspec snapshot=external,file=/
 snapshot-create-as test --print-xml --memspec file=/m,snapshot=no
 snapshot-create-as test --print-xml --memspec snapshot=a<,file=/x<
 snapshot-create-as test --print-xml --memspec snapshot=

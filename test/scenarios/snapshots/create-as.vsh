@@ -1,6 +1,6 @@
 #@ mask [0-9]{10}
-#@ mask [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}
-# snapshot-create-as: names, descriptions, flags the driver takes or refuses
+#@ mask \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}
+# snapshot-create-as: names, descriptions, accepted/refused flags
 snapshot-create-as test s1 "first snapshot"
 snapshot-create-as test --name s2 --description "a <b> & 'c'"
 snapshot-create-as test s3 --quiesce --atomic --live --validate

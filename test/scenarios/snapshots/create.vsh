@@ -1,11 +1,16 @@
 #@ mask [0-9]{10}
 #@ files snapshots/root.xml snapshots/ignored.xml snapshots/memext.xml
-#@ files snapshots/membad.xml snapshots/memrel.xml snapshots/memfile.xml
-#@ files snapshots/diskno.xml snapshots/diskbad.xml snapshots/disknoname.xml
-#@ files snapshots/disktype.xml snapshots/diskdrv.xml snapshots/diskrel.xml
+#@ files snapshots/membad.xml
+#@ files snapshots/memrel.xml
+#@ files snapshots/memfile.xml
+#@ files snapshots/diskno.xml
+#@ files snapshots/diskbad.xml
+#@ files snapshots/disknoname.xml
+#@ files snapshots/disktype.xml
+#@ files snapshots/diskdrv.xml
+#@ files snapshots/diskrel.xml
 #@ files snapshots/noname.xml snapshots/extra.xml
-#@ files snapshots/empty.xml
-# snapshot-create from files: what the driver takes from the XML and what it refuses
+# snapshot-create from files: what is used, what is refused
 snapshot-create test ignored.xml
 snapshot-dumpxml test n1 --xpath /domainsnapshot/state
 snapshot-create test --xmlfile noname.xml
@@ -21,7 +26,6 @@ snapshot-create test disktype.xml
 snapshot-create test diskdrv.xml
 snapshot-create test diskrel.xml
 snapshot-create test extra.xml
-snapshot-create test empty.xml
 snapshot-create test missing.xml
 snapshot-create test ignored.xml --current
 snapshot-create test ignored.xml --disk-only

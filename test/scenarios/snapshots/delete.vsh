@@ -1,5 +1,5 @@
-#@ mask [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}
-# snapshot-delete: children move up to the parent, --children, --children-only, --current
+#@ mask \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}
+# snapshot-delete: re-parenting, --children, --children-only
 snapshot-create-as test a
 snapshot-create-as test b
 snapshot-create-as test c

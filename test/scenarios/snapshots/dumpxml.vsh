@@ -1,5 +1,5 @@
 #@ mask [0-9]{10}
-# snapshot-dumpxml: the XML, --security-info, --xpath and --wrap, and errors
+# snapshot-dumpxml: --security-info, --xpath, --wrap, errors
 snapshot-create-as test a "with a description"
 snapshot-dumpxml test a
 snapshot-dumpxml test a --security-info

@@ -1,6 +1,6 @@
 #@ files snapshots/ed-rename.sh
-#@ env EDITOR=sh ed-rename.sh
-# snapshot-edit: a new name needs --rename or --clone; the test driver cannot drop metadata
+#@ env VISUAL=sh ed-rename.sh
+# snapshot-edit: renames need --rename or --clone
 snapshot-create-as test a
 snapshot-create-as test b
 snapshot-edit test a

@@ -1,6 +1,6 @@
 #@ args
 #@ files snapshots/ed-desc.sh
-#@ env EDITOR=sh ed-desc.sh
+#@ env VISUAL=sh ed-desc.sh
 # snapshot-edit's messages
 snapshot-create-as test a x
 snapshot-edit test a

@@ -1,5 +1,5 @@
 #@ files snapshots/ed-desc.sh
-#@ env EDITOR=sh ed-desc.sh
+#@ env VISUAL=sh ed-desc.sh
 # snapshot-edit: a changed description is redefined in place
 snapshot-create-as test a x
 snapshot-create-as test b

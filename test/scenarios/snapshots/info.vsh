@@ -1,4 +1,4 @@
-# snapshot-info: running, paused and shut-off snapshots, current or named, and errors
+# snapshot-info: running, paused, shut-off snapshots; errors
 snapshot-info test --current
 snapshot-create-as test a
 suspend test

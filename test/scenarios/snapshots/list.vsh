@@ -1,5 +1,5 @@
-#@ mask [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}
-# snapshot-list: tables, names, trees, filters, --from/--current and their conflicts
+#@ mask \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}
+# snapshot-list: tables, names, trees, filters, --from, conflicts
 snapshot-list test
 snapshot-list test --tree
 snapshot-create-as test a

@@ -1,4 +1,4 @@
-# snapshot-parent: the name of a snapshot's parent, printed without a newline
+# snapshot-parent: the parent's name, without a newline
 snapshot-create-as test a
 snapshot-create-as test b
 snapshot-create-as test c

@@ -1,10 +1,18 @@
 #@ files snapshots/r-a.xml snapshots/r-a2.xml snapshots/r-b.xml
-#@ files snapshots/r-self.xml snapshots/r-cycle.xml snapshots/r-off.xml
-#@ files snapshots/r-memoff.xml snapshots/r-orphan.xml snapshots/r-notime.xml
-#@ files snapshots/r-nostate.xml snapshots/r-badstate.xml snapshots/r-disk.xml
-#@ files snapshots/r-ext.xml snapshots/r-shutoff.xml snapshots/r-diskauto.xml
+#@ files snapshots/r-self.xml
+#@ files snapshots/r-cycle.xml
+#@ files snapshots/r-off.xml
+#@ files snapshots/r-memoff.xml
+#@ files snapshots/r-orphan.xml
+#@ files snapshots/r-notime.xml
+#@ files snapshots/r-nostate.xml
+#@ files snapshots/r-badstate.xml
+#@ files snapshots/r-disk.xml
+#@ files snapshots/r-ext.xml
+#@ files snapshots/r-shutoff.xml
+#@ files snapshots/r-diskauto.xml
 #@ files snapshots/r-uuid.xml snapshots/r-noname.xml
-# snapshot-create --redefine: snapshots described in full, checked as libvirt does
+# snapshot-create --redefine: full descriptions and their checks
 snapshot-create test r-a.xml --redefine
 snapshot-current test
 snapshot-create test r-b.xml --redefine --current

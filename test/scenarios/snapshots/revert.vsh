@@ -1,5 +1,5 @@
 #@ files snapshots/tr.xml snapshots/tr-off.xml
-# snapshot-revert: the domain takes the recorded state, or --running/--paused's
+# snapshot-revert: recorded state, or --running/--paused
 snapshot-create-as test run
 suspend test
 snapshot-create-as test pause

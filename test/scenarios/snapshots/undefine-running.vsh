@@ -1,4 +1,4 @@
-# a running domain with snapshots can be undefined; it goes when it stops
+# a running domain with snapshots can be undefined
 snapshot-create-as test a
 undefine test
 list --all --with-snapshot

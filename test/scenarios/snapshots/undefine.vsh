@@ -1,4 +1,4 @@
-# snapshots and domains: list --with-snapshot, undefine refused while snapshots exist
+# list --with-snapshot; undefine refused while snapshots exist
 list --all --with-snapshot --name
 list --all --without-snapshot --name
 snapshot-create-as test a

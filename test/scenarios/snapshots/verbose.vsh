@@ -1,7 +1,7 @@
 #@ args
 #@ mask [0-9]{10}
 #@ files snapshots/ignored.xml
-# the messages -q hides, and the newlines snapshot-current --name and snapshot-parent leave out
+# messages -q hides; names printed without a newline
 snapshot-create-as test a
 snapshot-create test ignored.xml
 snapshot-create test
