@@ -22,6 +22,7 @@ import {
   virtError,
 } from "./errors.ts";
 import { definitionToVirtError, type DomainObj, State, type TestState } from "./state.ts";
+import { snapshotCount } from "./snapshots.ts";
 
 // deno-lint-ignore no-explicit-any
 type Args = any;
@@ -208,7 +209,7 @@ export class DomainProcs {
       ) return false;
       return pick(1, 2, isActive(d)) && pick(4, 8, d.persistent) &&
         pick(256, 512, d.hasManagedSave) && pick(1024, 2048, d.autostart) &&
-        pick(4096, 8192, d.snapshots.length > 0) && pick(16384, 32768, false);
+        pick(4096, 8192, snapshotCount(d) > 0) && pick(16384, 32768, false);
     });
     return { domains: a.need_results ? out.map(domRef) : [], ret: out.length };
   }
@@ -261,8 +262,9 @@ export class DomainProcs {
     if (o.hasManagedSave && !(a.flags & 1)) {
       throw operationInvalid("Refusing to undefine while domain managed save image exists");
     }
-    if (!isActive(o) && o.snapshots.length && !(a.flags & 2)) {
-      throw operationInvalid(`cannot delete inactive domain with ${o.snapshots.length} snapshots`);
+    const snapshots = isActive(o) ? 0 : snapshotCount(o);
+    if (snapshots && !(a.flags & 2)) {
+      throw operationInvalid(`cannot delete inactive domain with ${snapshots} snapshots`);
     }
     o.hasManagedSave = false;
     if (isActive(o)) {
