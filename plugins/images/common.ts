@@ -422,7 +422,7 @@ export function progressBar(
       }
     },
     end() {
-      show(100);
+      if (last !== 100) show(100);
       Deno.stderr.writeSync(enc.encode("\n"));
     },
   };

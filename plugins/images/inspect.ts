@@ -265,6 +265,9 @@ export const imageMeasureCmd = defineCommand({
     const refcountBits = opts["refcount-bits"] === undefined
       ? undefined
       : optionNumber("refcount_bits", opts["refcount-bits"]);
+    if (refcountBits !== undefined && (refcountBits > 64 || refcountBits & (refcountBits - 1))) {
+      throw new VshError("Refcount width must be a power of two and may not exceed 64 bits");
+    }
     const prealloc = preallocation(opts.preallocation);
     const files: ImageFile[] = [];
     let sourceFormat: string | undefined;

@@ -153,13 +153,39 @@ export const imageCreateCmd = defineCommand({
       }
       await disk([target], () => createImage(target.path, create));
     } catch (e) {
-      return r.error((diskFailure(e, [target]) as Error).message).fail();
+      return r.error(createWording((diskFailure(e, [target]) as Error).message)).fail();
     }
     await refreshPool(ctx, target.newInPool);
     r.data = { filename: target.shown, format, "virtual-size": size };
     return r;
   },
 });
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// The library builds the target under a temporary name beside it; qemu-img reports failures to
+// create the target as "TARGET: error while converting FMT: why".
+function convertFailure(e: unknown, target: ImageFile, format: string): unknown {
+  if (!(e instanceof VshError)) return e;
+  const slash = target.path.lastIndexOf("/");
+  const dir = escapeRe(target.path.slice(0, slash + 1));
+  const base = escapeRe(target.path.slice(slash + 1));
+  const temp = new RegExp(`(${dir})?\\.${base}\\.vsh-[a-z0-9]+`, "g");
+  if (!e.message.match(temp)) return e;
+  const shown = target.shown;
+  const why = createWording(e.message.replace(temp, shown))
+    .replace(new RegExp(`^${escapeRe(shown)}: `), "")
+    .replace(`Could not open '${shown}'`, `Could not create '${shown}'`);
+  return new VshError(`${shown}: error while converting ${format}: ${why}`);
+}
+
+/** qemu's wording for a refused creation option. */
+function createWording(msg: string): string {
+  return msg.replace(
+    /Invalid parameter '([^']*)'/,
+    "Parameter 'version' does not accept value '$1'",
+  );
+}
 
 /** `image-convert`: qemu-img convert. */
 export const imageConvertCmd = defineCommand({
@@ -215,15 +241,22 @@ export const imageConvertCmd = defineCommand({
     const target = await resolveTarget(ctx, opts.target!, opts["target-pool"]);
     guardOverwrite(target, opts.force);
     const bar = progressBar(opts.progress);
-    const done = await disk([source, target], () =>
-      convertImage(source.path, target.path, {
-        sourceFormat,
-        outputFormat: format,
-        compress: opts.compress,
-        sparseSize,
-        create,
-        progress: bar.update,
-      })).finally(() => bar.end());
+    let done;
+    try {
+      done = await disk([source, target], () =>
+        convertImage(source.path, target.path, {
+          sourceFormat,
+          outputFormat: format,
+          compress: opts.compress,
+          sparseSize,
+          create,
+          progress: bar.update,
+        }));
+    } catch (e) {
+      throw convertFailure(e, target, format);
+    } finally {
+      bar.end();
+    }
     await refreshPool(ctx, target.newInPool);
     const r = new Result();
     r.data = {

@@ -277,6 +277,12 @@ Deno.test("image-measure matches qemu-img measure", async () => {
       ["--format", "qcow2", "--preallocation", "full", "--size", "100M"],
     );
     await sameText(lab, "image-measure", ["measure"], []);
+    await sameText(
+      lab,
+      "image-measure",
+      ["measure", "-O", "qcow2", "-o", "refcount_bits=3", "--size", "1M"],
+      ["--format", "qcow2", "--refcount-bits", "3", "--size", "1M"],
+    );
     await sameText(lab, "image-measure", ["measure", "--size", "1M", "r.raw"], [
       "--size",
       "1M",

@@ -90,6 +90,7 @@ Deno.test("image-create errors are qemu-img's, and it never overwrites without -
       [["-f", "qcow2", "-o", "compat=0.10,refcount_bits=8"], ["1M"]],
       [["-f", "qcow2", "-o", "compat=0.10,lazy_refcounts=on"], ["1M"]],
       [["-f", "qcow2", "-o", "refcount_bits=3"], ["1M"]],
+      [["-f", "qcow2", "-o", "compat=2"], ["1M"]],
       [["-f", "raw", "-o", "preallocation=metadata"], ["1M"]],
       [["-f", "qcow2"], []],
       [["-f", "raw"], ["1x"]],
@@ -200,6 +201,23 @@ Deno.test("image-convert refuses to overwrite, and reports qemu-img's errors", a
         "x.raw",
       ]],
       [["-O", "nosuchfmt", "src.qcow2", "x.raw"], ["--format", "nosuchfmt", "src.qcow2", "x.raw"]],
+      [["-O", "qcow2", "-o", "cluster_size=1000", "src.qcow2", "x.qcow2"], [
+        "--format",
+        "qcow2",
+        "--cluster-size",
+        "1000",
+        "src.qcow2",
+        "x.qcow2",
+      ]],
+      [["-O", "qcow2", "-o", "compat=2", "src.qcow2", "x.qcow2"], [
+        "--format",
+        "qcow2",
+        "--compat",
+        "2",
+        "src.qcow2",
+        "x.qcow2",
+      ]],
+      [["src.qcow2", "/nonexistent/x.raw"], ["src.qcow2", "/nonexistent/x.raw"]],
     ];
     for (const [qargs, vargs] of cases) {
       const q = await lab.qemu("convert", ...qargs);
