@@ -93,6 +93,23 @@ const DEFINE_XML = `<domain type='test'>
   </devices>
 </domain>`;
 
+const NET_ROUTED = `<network>
+  <name>net2</name>
+  <uuid>22222222-aaaa-bbbb-cccc-555555555555</uuid>
+  <forward mode='route' dev='eth0'/>
+  <bridge name='virbr5' stp='off'/>
+  <mac address='52:54:00:AA:BB:CC'/>
+  <domain name='example.org' localOnly='yes'/>
+  <dns><host ip='192.168.5.10'><hostname>www</hostname></host></dns>
+  <ip address='192.168.5.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='192.168.5.100' end='192.168.5.200'/>
+      <host mac='52:54:00:00:00:10' name='h1' ip='192.168.5.10'/>
+    </dhcp>
+  </ip>
+  <ip family='ipv6' address='2001:db8::1' prefix='64'/>
+</network>`;
+
 const POOL_XML = `<pool type='dir'>
   <name>p2</name>
   <uuid>11111111-aaaa-bbbb-cccc-555555555555</uuid>
@@ -226,6 +243,34 @@ const STEPS: Step[] = [
   ["networkGetBridgeName", (r) => ({ net: r.net })],
   ["networkIsActive", (r) => ({ net: r.net })],
   ["networkLookupByName", name("nosuch")],
+  ["networkDefineXml", () => ({ xml: NET_ROUTED })],
+  ["networkGetXmlDesc", (r) => ({ net: r.net, flags: 0 })],
+  ["networkCreate", (r) => ({ net: r.net })],
+  ["networkCreate", (r) => ({ net: r.net })],
+  ["networkUndefine", (r) => ({ net: r.net })],
+  ["networkSetAutostart", (r) => ({ net: r.net, autostart: 1 })],
+  ["connectListAllNetworks", () => ({ need_results: 1, flags: 16 })],
+  ["networkDestroy", (r) => ({ net: r.net })],
+  ["networkUndefine", (r) => ({ net: r.net })],
+  [
+    "networkCreateXml",
+    () => ({
+      xml: "<network><name>iso</name><uuid>33333333-aaaa-bbbb-cccc-555555555555</uuid></network>",
+    }),
+  ],
+  ["networkGetXmlDesc", (r) => ({ net: r.net, flags: 0 })],
+  ["networkIsPersistent", (r) => ({ net: r.net })],
+  ["networkGetBridgeName", (r) => ({ net: r.net })],
+  ["networkDestroy", (r) => ({ net: r.net })],
+  [
+    "networkDefineXml",
+    () => ({
+      xml:
+        "<network><name>br</name><uuid>44444444-aaaa-bbbb-cccc-555555555555</uuid><forward mode='bridge'/></network>",
+    }),
+  ],
+  ["networkGetXmlDesc", (r) => ({ net: r.net, flags: 0 })],
+  ["connectListAllNetworks", () => ({ need_results: 1, flags: 1 })],
   ["connectListAllStoragePools", () => ({ need_results: 1, flags: 0 })],
   ["storagePoolLookupByName", name("default-pool")],
   ["storagePoolGetInfo", (r) => ({ pool: r.pool })],

@@ -58,27 +58,41 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     uuid = u;
   }
   const fwdSrc = child(root, "forward");
-  const forward = fwdSrc
-    ? { ...fwdSrc, attrs: { mode: fwdSrc.attrs.mode ?? "nat", ...fwdSrc.attrs } }
-    : undefined;
+  let forward: XmlElement | undefined;
+  if (fwdSrc) {
+    const attrs: Record<string, string> = {};
+    if (fwdSrc.attrs.dev) attrs.dev = fwdSrc.attrs.dev;
+    attrs.mode = fwdSrc.attrs.mode ?? "nat";
+    for (const [k, v] of Object.entries(fwdSrc.attrs)) if (!(k in attrs)) attrs[k] = v;
+    const kids = elements(fwdSrc).map(strip);
+    if (fwdSrc.attrs.dev && !kids.some((k) => k.name === "interface")) {
+      kids.push({ name: "interface", attrs: { dev: fwdSrc.attrs.dev }, children: [] });
+    }
+    forward = { name: "forward", attrs, children: kids };
+  }
   const br = child(root, "bridge");
   const mode = forward?.attrs.mode;
   const routed = !forward || mode === "nat" || mode === "route" || mode === "open";
   let bridgeEl: XmlElement | undefined;
-  if (br) {
+  if (br || routed) {
     const attrs: Record<string, string> = {};
-    if (br.attrs.name) attrs.name = br.attrs.name;
-    if (br.attrs.macTableManager) attrs.macTableManager = br.attrs.macTableManager;
+    if (br?.attrs.name) attrs.name = br.attrs.name;
+    if (br?.attrs.macTableManager) attrs.macTableManager = br.attrs.macTableManager;
     if (routed) {
-      attrs.stp = br.attrs.stp ?? "on";
-      attrs.delay = br.attrs.delay ?? "0";
+      attrs.stp = br?.attrs.stp ?? "on";
+      attrs.delay = br?.attrs.delay ?? "0";
     }
     bridgeEl = { name: "bridge", attrs, children: [] };
   }
   const kids = elements(root);
   const rest: XmlElement[] = [];
   for (const tag of REST_ORDER) rest.push(...kids.filter((k) => k.name === tag));
-  return { name, uuid, bridge: br?.attrs.name, forward, bridgeEl, rest: rest.map(strip) };
+  const normalized = rest.map(strip).map((e) =>
+    e.name === "mac" && e.attrs.address
+      ? { ...e, attrs: { ...e.attrs, address: e.attrs.address.toLowerCase() } }
+      : e
+  );
+  return { name, uuid, bridge: br?.attrs.name, forward, bridgeEl, rest: normalized };
 }
 
 function strip(e: XmlElement): XmlElement {
