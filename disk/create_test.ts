@@ -1,7 +1,8 @@
 import { assert, assertEquals } from "../test/assert.ts";
 import { qemuImg, qemuIo, run, tempDir } from "./_test_util.ts";
 import { imageCheck } from "./ops/check.ts";
-import { createImage, type CreateOptions } from "./ops/create.ts";
+import { CreateFailed, createImage, type CreateOptions } from "./ops/create.ts";
+import { parseImageOptions, parseSize } from "./options.ts";
 import { openImage } from "./open.ts";
 
 const CASES: Array<[string, CreateOptions, string[]]> = [
@@ -178,6 +179,48 @@ Deno.test("check -r leaks|all on a too-low refcount of a shared cluster matches 
       assertEquals(got.stderr, exp.stderr, repair);
       assertEquals(got.exitCode, exp.code, repair);
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("sizes and -o options parse like qemu-img, with its messages", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const err = async (args: string[]) => (await run("qemu-img", args, dir)).stderr;
+    for (const s of ["1.5M", "0.1k", "1000", "4k", "1e"]) {
+      const line = (await run("qemu-img", ["create", "-f", "qcow2", "x.qcow2", s], dir)).stdout;
+      assertEquals(line.match(/ size=(\d+)/)?.[1], String(BigInt(parseSize(s))), s);
+    }
+    const bad = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return `qemu-img: ${(e as Error).message}\n`;
+      }
+      return "";
+    };
+    assertEquals(
+      bad(() => parseSize("1.5X")),
+      await err(["create", "-f", "qcow2", "x.qcow2", "1.5X"]),
+    );
+    for (const o of ["foo=bar", "lazy_refcounts=maybe", "cluster_size=abc"]) {
+      assertEquals(
+        bad(() => parseImageOptions("qcow2", o, "x.qcow2")),
+        await err(["create", "-f", "qcow2", "-o", o, "x.qcow2", "1M"]),
+        o,
+      );
+    }
+    const opts = parseImageOptions("qcow2", "cluster_size=4k,lazy_refcounts=on,compat=1.1", "x");
+    assertEquals(opts, { clusterSize: 4096, lazyRefcounts: true, compat: "1.1" });
+    const tooBig = await run("qemu-img", ["create", "-f", "qcow2", `${dir}/y.qcow2`, "1E"]);
+    const e = await createImage(`${dir}/y.qcow2`, { format: "qcow2", size: parseSize("1E") }).then(
+      () => null,
+      (e) => e,
+    );
+    assert(e instanceof CreateFailed, String(e));
+    assertEquals(e.formatting + "\n", tooBig.stdout);
+    assertEquals(`qemu-img: ${e.message}\n`, tooBig.stderr);
   } finally {
     await cleanup();
   }

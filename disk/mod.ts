@@ -92,3 +92,10 @@ export { VpcImage } from "./formats/vpc.ts";
 export { type VmdkDescriptor, VmdkImage } from "./formats/vmdk.ts";
 export { type BlockLocation, TableImage } from "./formats/readonly.ts";
 export { firstDiff, firstNonZero } from "./bytes.ts";
+export {
+  parseImageOptions,
+  parseResizeSize,
+  parseSize,
+  parseSizeValue,
+  splitOptions,
+} from "./options.ts";

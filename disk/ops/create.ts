@@ -3,7 +3,7 @@
 import { DiskError } from "../errors.ts";
 import { FileDevice } from "../file.ts";
 import { openImage, resolveBackingPath } from "../open.ts";
-import { serializeHeader, writeU64 } from "../qcow2/format.ts";
+import { MAX_L1_BYTES, serializeHeader, writeU64 } from "../qcow2/format.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
 
 /** Preallocation modes of qemu-img create. */
@@ -57,14 +57,14 @@ export function formattingLine(path: string, opts: CreateOptions, size: number):
     if (opts.preallocation && opts.preallocation !== "off") {
       parts.push(`preallocation=${opts.preallocation}`);
     }
-    parts.push("compression_type=zlib", `size=${size}`);
+    parts.push("compression_type=zlib", `size=${BigInt(size)}`);
     if (opts.compat !== undefined) parts.push(`compat=${opts.compat}`);
     if (opts.backingFile !== undefined) parts.push(`backing_file=${opts.backingFile}`);
     if (opts.backingFormat !== undefined) parts.push(`backing_fmt=${opts.backingFormat}`);
     parts.push(`lazy_refcounts=${opts.lazyRefcounts ? "on" : "off"}`);
     parts.push(`refcount_bits=${opts.refcountBits ?? 16}`);
   } else {
-    parts.push(`size=${size}`);
+    parts.push(`size=${BigInt(size)}`);
     if (opts.preallocation && opts.preallocation !== "off") {
       parts.push(`preallocation=${opts.preallocation}`);
     }
@@ -110,14 +110,45 @@ export async function createImage(path: string, opts: CreateOptions): Promise<Cr
     size = await backingSize(path, opts);
   }
   if (size === undefined) throw new DiskError("usage", "Image creation needs a size parameter");
-  if (size < 0 || !Number.isSafeInteger(size)) {
+  if (size < 0 || !Number.isInteger(size) || size > 2 ** 63 - 1) {
     throw new DiskError(
       "usage",
       "Invalid image size specified. Must be between 0 and 9223372036854775807.",
     );
   }
   const formatting = formattingLine(path, opts, size);
+  try {
+    await build(path, fmt, opts, size);
+  } catch (e) {
+    if (!(e instanceof DiskError)) throw e;
+    throw new CreateFailed(e, formatting);
+  }
+  return { formatting, size };
+}
+
+/**
+ * A creation error raised after qemu-img would already have printed its "Formatting …"
+ * line: print {@link CreateFailed.formatting} first, then the message.
+ */
+export class CreateFailed extends DiskError {
+  /** The "Formatting '…'" line qemu-img prints before this error. */
+  readonly formatting: string;
+  /** Wraps the underlying error. */
+  constructor(cause: DiskError, formatting: string) {
+    super(cause.kind, cause.message);
+    this.name = "CreateFailed";
+    this.formatting = formatting;
+  }
+}
+
+async function build(path: string, fmt: string, opts: CreateOptions, size: number) {
   const prealloc = opts.preallocation ?? "off";
+  if (!["off", "metadata", "falloc", "full"].includes(prealloc)) {
+    throw new DiskError(
+      "usage",
+      `${path}: Parameter 'preallocation' does not accept value '${prealloc}'`,
+    );
+  }
   if (fmt === "raw") {
     if (prealloc === "metadata") {
       throw new DiskError("usage", `${path}: Unsupported preallocation mode: metadata`);
@@ -131,13 +162,12 @@ export async function createImage(path: string, opts: CreateOptions): Promise<Cr
     } finally {
       f.closeSync();
     }
-    return { formatting, size };
+    return;
   }
   if (fmt !== "qcow2") {
     throw new DiskError("unsupported", `Creating '${fmt}' images is not supported`);
   }
   await createQcow2(path, opts, size, prealloc);
-  return { formatting, size };
 }
 
 async function createQcow2(
@@ -185,6 +215,12 @@ async function createQcow2(
     );
   }
   size = Math.ceil(size / 512) * 512;
+  if (Math.ceil(size / (cs * cs / 8)) * 8 > MAX_L1_BYTES) {
+    throw new DiskError(
+      "usage",
+      `${path}: The image size is too large for file format 'qcow2' (try using a larger cluster size)`,
+    );
+  }
   const header = serializeHeader({
     version,
     backingFileOffset: 0,
