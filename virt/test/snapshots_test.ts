@@ -108,3 +108,44 @@ Deno.test("create, redefine, revert and delete through the embedded driver", asy
     await conn.close();
   }
 });
+
+Deno.test("a node file's <test:domainsnapshot> elements are the domain's snapshots", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/node.xml`,
+      `<node><domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+  <name>n</name><uuid>22222222-2222-3333-4444-555555555555</uuid>
+  <memory>1048576</memory><os><type>hvm</type></os>
+  <test:domainsnapshot><name>s1</name><state>running</state>
+    <creationTime>1700000000</creationTime><active>0</active></test:domainsnapshot>
+  <test:domainsnapshot><name>s2</name><state>shutoff</state><parent><name>s1</name></parent>
+    <creationTime>1700000100</creationTime><active>1</active></test:domainsnapshot>
+</domain></node>`,
+    );
+    const conn = await Connection.open(`test://${dir}/node.xml`);
+    try {
+      const dom = (await lookupDomain(conn, "n"))!;
+      const current = await DomainSnapshot.current(conn, dom.ref);
+      assertEquals(current.name, "s2");
+      assertEquals((await current.parent()).name, "s1");
+      assertEquals(
+        await current.xmlDesc(),
+        "<domainsnapshot>\n  <name>s2</name>\n  <state>shutoff</state>\n" +
+          "  <parent>\n    <name>s1</name>\n  </parent>\n" +
+          "  <creationTime>1700000100</creationTime>\n  <memory snapshot='no'/>\n" +
+          "  <domain>\n    <uuid>22222222-2222-3333-4444-555555555555</uuid>\n  </domain>\n" +
+          "</domainsnapshot>\n",
+      );
+      await assertRejects(
+        () => current.revert(),
+        Error,
+        "revert requires force: snapshot 's2' lacks domain 'n' rollback info",
+      );
+    } finally {
+      await conn.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
