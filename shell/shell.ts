@@ -11,6 +11,7 @@ import { formatTable, type Result } from "./result.ts";
 import { Connection, noConnectionError } from "../virt/connection.ts";
 import type { RemoteClient } from "../virt/remote/client.ts";
 import { CloseReason } from "../virt/remote/close_reason.ts";
+import { ErrorCode, VirtError } from "../virt/errors.ts";
 
 /** Settings a Shell starts with. */
 export interface ShellOptions {
@@ -136,6 +137,27 @@ export class Shell implements ShellContext {
       });
     } catch (e) {
       throw new VshError(failure, { cause: e });
+    }
+    // Keepalive asked for on a driver without it (the embedded test driver) is refused, as
+    // virsh refuses it when virConnectSetKeepAlive fails.
+    const keepaliveForced = this.keepaliveInterval !== undefined ||
+      this.keepaliveCount !== undefined;
+    if (
+      keepaliveForced && (this.keepaliveInterval ?? 5) > 0 && this.#conn.driver.kind !== "remote"
+    ) {
+      await this.#conn.close().catch(() => {});
+      this.#conn = undefined;
+      this.output.stderr(
+        "error: Cannot setup keepalive on connection as requested, disconnecting\n",
+      );
+      throw new VshError(failure, {
+        cause: new VirtError({
+          code: ErrorCode.NO_SUPPORT,
+          domain: 0,
+          message:
+            "this function is not supported by the connection driver: virConnectSetKeepAlive",
+        }),
+      });
     }
     this.#uri = target;
     this.readonly = ro;

@@ -22,6 +22,8 @@ export interface Scenario {
   daemon: boolean;
   /** The daemon also listens on TCP 127.0.0.1 (`#@ tcp`). */
   tcp: boolean;
+  /** Disk images made in the daemon's directory first (`#@ image FORMAT NAME SIZE`). */
+  images: { format: string; name: string; size: string }[];
   /**
    * The script cut at `#@@ ACTION` lines: each part is fed to the program, and once the program
    * has run it, the runner does the action to the daemon before feeding the next part.
@@ -100,6 +102,7 @@ export function parseScenario(path: string, name: string, text: string): Scenari
     env: {},
     daemon: false,
     tcp: false,
+    images: [],
     steps: splitSteps(path, text),
   };
   for (const line of text.split("\n")) {
@@ -134,6 +137,12 @@ export function parseScenario(path: string, name: string, text: string): Scenari
         s.daemon = true;
         s.tcp = true;
         break;
+      case "image": {
+        const [format, name, size] = splitWords(value);
+        if (!size || name.includes("/")) throw new Error(`${path}: bad #@ image ${value}`);
+        s.images.push({ format, name, size });
+        break;
+      }
       default:
         throw new Error(`${path}: unknown directive #@ ${key}`);
     }

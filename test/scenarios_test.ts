@@ -1,11 +1,13 @@
 // Runs every scenario in test/scenarios through virsh and vsh and compares the results byte
 // for byte. The oracle is Debian's virsh 9.0 (libvirt-clients). Scenarios marked `#@ daemon`
 // or `#@ tcp` talk to a private libvirtd: each side gets a daemon of its own, started for that
-// scenario, so both begin from the same fresh state.
+// scenario, so both begin from the same fresh state. VSH_SCENARIO=TEXT picks scenarios by name;
+// VSH_SCENARIO_SHOW=1 prints what virsh did.
 
 import {
   type DaemonAction,
   type DaemonHooks,
+  fillPlaceholders,
   findScenarios,
   normalize,
   runProgram,
@@ -93,7 +95,18 @@ async function runSide(
   const cwd = await Deno.makeTempDir({ prefix: `vsh-scenario-${program}-` });
   try {
     for (const f of scenario.files) {
-      await Deno.copyFile(`${scenariosDir}/files/${f}`, `${cwd}/${f.split("/").pop()}`);
+      const to = `${cwd}/${f.split("/").pop()}`;
+      if (!daemon) await Deno.copyFile(`${scenariosDir}/files/${f}`, to);
+      else {
+        // Files may name the daemon's directory (`{dir}`), where its disk images are.
+        const text = await Deno.readTextFile(`${scenariosDir}/files/${f}`);
+        await Deno.writeTextFile(to, fillPlaceholders(text, daemonHooks(daemon).values));
+      }
+    }
+    for (const image of daemon ? scenario.images : []) {
+      const args = ["create", "-q", "-f", image.format, `${daemon!.dir}/${image.name}`, image.size];
+      const out = await new Deno.Command("qemu-img", { args, stdin: "null" }).output();
+      if (!out.success) throw new Error(`qemu-img ${args.join(" ")} failed`);
     }
     const cmd = program === "virsh"
       ? ["virsh"]
@@ -138,6 +151,9 @@ for (const scenario of scenarios) {
           runSide("virsh", scenario, daemons[0]),
           runSide("vsh", scenario, daemons[1]),
         ]);
+        if (Deno.env.get("VSH_SCENARIO_SHOW")) {
+          console.log(`--- virsh stdout\n${expected.stdout}--- virsh stderr\n${expected.stderr}`);
+        }
         const diffs: string[] = [];
         if (actual.stdout !== expected.stdout) {
           diffs.push(`stdout differs\n--- virsh\n${expected.stdout}\n--- vsh\n${actual.stdout}`);

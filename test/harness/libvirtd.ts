@@ -158,6 +158,8 @@ export async function startPrivateLibvirtd(
   options: PrivateLibvirtdOptions = {},
 ): Promise<PrivateLibvirtd> {
   const dir = await Deno.makeTempDir({ prefix: "vsh-libvirtd-" });
+  // QEMU runs as its own user: it may reach disk images placed in the directory, not list it.
+  await Deno.chmod(dir, 0o711);
   const tcpPort = options.tcp ? freeTcpPort() : undefined;
   const tlsPort = options.tls ? freeTcpPort() : undefined;
   const pki = `${dir}/pki`;

@@ -1,0 +1,2 @@
+#@ args -q -k 2147483648
+#@ argv list --name

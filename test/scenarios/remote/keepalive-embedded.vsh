@@ -1,0 +1,2 @@
+#@ args -q -K 0
+#@ argv list --name
