@@ -33,19 +33,25 @@ const CLOCK_FIELDS = new Set([
   "tx_drop",
 ]);
 
+/** Lists libvirt returns in hash-table order, seeded at random: compared sorted by name. */
+const UNORDERED = new Set(["domains", "nets", "pools", "ifaces", "vols", "names", "ids"]);
+
+function sortByName(list: unknown[]): unknown[] {
+  const key = (x: unknown) =>
+    typeof x === "object" && x !== null && "name" in x ? String(x.name) : String(x);
+  return [...list].sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
 function normalize(v: unknown): unknown {
   if (typeof v === "string") return scrubRandom(v);
   if (v instanceof Uint8Array) return [...v];
   if (Array.isArray(v)) return v.map(normalize);
-  if (v && typeof v === "object" && "vols" in v && Array.isArray(v.vols)) {
-    // libvirt lists volumes in hash-table order; compare them sorted by name.
-    const vols = [...v.vols].sort((a, b) => a.name < b.name ? -1 : 1);
-    return { ...v, vols: normalize(vols) };
-  }
   if (v && typeof v === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      out[k] = CLOCK_FIELDS.has(k) ? typeof x : normalize(x);
+      if (CLOCK_FIELDS.has(k)) out[k] = typeof x;
+      else if (UNORDERED.has(k) && Array.isArray(x)) out[k] = normalize(sortByName(x));
+      else out[k] = normalize(x);
     }
     return out;
   }
@@ -197,6 +203,15 @@ const STEPS: Step[] = [
   ["domainSetMemoryFlags", dom({ memory: 4194304n, flags: 2 | 4 })],
   ["domainSetVcpusFlags", dom({ nvcpus: 1, flags: 0 })],
   ["domainSetVcpusFlags", dom({ nvcpus: 3, flags: 0 })],
+  ["domainPinVcpu", dom({ vcpu: 0, cpumap: new Uint8Array([0x06]) })],
+  ["domainPinVcpu", dom({ vcpu: 1, cpumap: new Uint8Array([0x01]) })],
+  ["domainPinVcpuFlags", dom({ vcpu: 0, cpumap: new Uint8Array([0x01]), flags: 2 })],
+  ["domainPinEmulator", dom({ cpumap: new Uint8Array([0x0f]), flags: 0 })],
+  ["domainPinEmulator", dom({ cpumap: new Uint8Array([0x10]), flags: 2 })],
+  ["domainPinEmulator", dom({ cpumap: new Uint8Array([0]), flags: 0 })],
+  ["domainGetVcpuPinInfo", dom({ ncpumaps: 2, maplen: 1, flags: 0 })],
+  ["domainGetEmulatorPinInfo", dom({ maplen: 1, flags: 2 })],
+  ["domainGetVcpus", dom({ maxinfo: 2, maplen: 1 })],
   ["domainGetXmlDesc", dom({ flags: 0 })],
   ["domainGetXmlDesc", dom({ flags: 2 })],
   ["domainSuspend", dom()],

@@ -9,6 +9,7 @@ import {
   domainInterfaces,
   formatDomainXml,
   hasMemballoon,
+  parseCpuset,
   parseDomainXml,
 } from "../xml/domain.ts";
 import { formatForeign, parseXml, type XmlElement } from "../xml/tree.ts";
@@ -110,20 +111,6 @@ function bytesToCpus(map: Uint8Array): number[] {
   const out: number[] = [];
   for (let i = 0; i < map.length * 8; i++) if (map[i >>> 3] & (1 << (i & 7))) out.push(i);
   return out;
-}
-
-function parseCpuset(s: string | undefined): number[] | undefined {
-  if (!s) return undefined;
-  const set = new Set<number>();
-  for (const part of s.split(",")) {
-    const neg = part.startsWith("^");
-    const m = /^\^?(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) continue;
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    for (let i = a; i <= b; i++) neg ? set.delete(i) : set.add(i);
-  }
-  return [...set].sort((x, y) => x - y);
 }
 
 function range(n: number): number[] {

@@ -349,7 +349,10 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     vcpuCurrent,
     vcpuPlacement,
     cpuset,
-    vcpuPin: {},
+    vcpuPin: pinsFrom(extra.cputune),
+    emulatorPin: parseCpuset(
+      extra.cputune ? child(extra.cputune, "emulatorpin")?.attrs.cpuset : undefined,
+    ),
     osType,
     arch,
     os: normalizeOs(osEl!, osType, arch, hasDeviceBootOrder(root)),
@@ -993,7 +996,10 @@ export function formatDomainXml(def: DomainDef, opts: FormatDomainOptions = {}):
   if (def.cpuset) vcpu += ` cpuset='${escapeXml(def.cpuset)}'`;
   if (def.vcpuCurrent !== def.vcpuMax) vcpu += ` current='${def.vcpuCurrent}'`;
   out.push(`${vcpu}>${def.vcpuMax}</vcpu>\n`);
-  pushExtra(out, def, TOP_AFTER_VCPU);
+  for (const name of TOP_AFTER_VCPU) {
+    const e = name === "cputune" ? cputuneElement(def) : def.extra[name];
+    if (e) out.push(formatElement(e, 2));
+  }
   out.push(formatElement(def.os, 2));
   pushExtra(out, def, TOP_AFTER_OS);
   out.push(`  <on_poweroff>${def.onPoweroff}</on_poweroff>\n`);
@@ -1006,6 +1012,72 @@ export function formatDomainXml(def: DomainDef, opts: FormatDomainOptions = {}):
   pushExtra(out, def, TOP_AFTER_DEVICES);
   out.push("</domain>\n");
   return out.join("");
+}
+
+/** Parse a libvirt CPU list ("0-3,^2,8") into sorted CPU numbers. */
+export function parseCpuset(s: string | undefined): number[] | undefined {
+  if (!s) return undefined;
+  const set = new Set<number>();
+  for (const part of s.split(",")) {
+    const m = /^\s*(\^?)(\d+)(?:-(\d+))?\s*$/.exec(part);
+    if (!m) continue;
+    const a = Number(m[2]);
+    const b = m[3] === undefined ? a : Number(m[3]);
+    for (let i = a; i <= b; i++) m[1] ? set.delete(i) : set.add(i);
+  }
+  return [...set].sort((x, y) => x - y);
+}
+
+/** Format CPU numbers as libvirt's bitmap formatter does ("0-3,5"). */
+export function formatCpuset(cpus: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < cpus.length; i++) {
+    let j = i;
+    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j] + 1) j++;
+    parts.push(j > i ? `${cpus[i]}-${cpus[j]}` : `${cpus[i]}`);
+    i = j;
+  }
+  return parts.join(",");
+}
+
+function pinsFrom(cputune: XmlElement | undefined): Record<number, number[]> {
+  const pins: Record<number, number[]> = {};
+  for (const p of cputune ? childrenNamed(cputune, "vcpupin") : []) {
+    const cpus = parseCpuset(p.attrs.cpuset);
+    if (cpus && p.attrs.vcpu !== undefined) pins[Number(p.attrs.vcpu)] = cpus;
+  }
+  return pins;
+}
+
+/** libvirt's order of the <cputune> children around the pinning it writes itself. */
+const CPUTUNE_BEFORE_PINS = [
+  "shares",
+  "global_period",
+  "global_quota",
+  "period",
+  "quota",
+  "emulator_period",
+  "emulator_quota",
+  "iothread_period",
+  "iothread_quota",
+];
+
+/** <cputune> as libvirt writes it, with the pinning the API may have changed. */
+function cputuneElement(def: DomainDef): XmlElement | undefined {
+  const src = def.extra.cputune;
+  const kids = src ? elements(src) : [];
+  const out: XmlElement[] = [];
+  for (const tag of CPUTUNE_BEFORE_PINS) out.push(...kids.filter((k) => k.name === tag));
+  for (const vcpu of Object.keys(def.vcpuPin).map(Number).sort((a, b) => a - b)) {
+    out.push(el("vcpupin", { vcpu, cpuset: formatCpuset(def.vcpuPin[vcpu]) }));
+  }
+  if (def.emulatorPin) out.push(el("emulatorpin", { cpuset: formatCpuset(def.emulatorPin) }));
+  out.push(
+    ...kids.filter((k) =>
+      !CPUTUNE_BEFORE_PINS.includes(k.name) && k.name !== "vcpupin" && k.name !== "emulatorpin"
+    ),
+  );
+  return out.length ? { name: "cputune", attrs: {}, children: out } : undefined;
 }
 
 /** Deep copy, so live and persistent definitions can change independently. */
