@@ -592,6 +592,9 @@ function normalizeDisk(d: XmlElement, def: DomainDef, implicit: DriveCtl[]): Xml
     throw new DefinitionError(20, FROM_DOMAIN, `missing target information for device ${path}`);
   }
   const device = src.attrs.device ?? "disk";
+  if (device === "lun" && (src.attrs.type ?? "file") !== "block" && src.attrs.type !== "network") {
+    throw err.unsupported("disk device='lun' is only valid for block type disk source");
+  }
   const attrs: Record<string, string> = { type: src.attrs.type ?? "file", device };
   for (const k of ["model", "rawio", "sgio", "snapshot"]) {
     if (src.attrs[k] !== undefined) attrs[k] = src.attrs[k];
@@ -730,7 +733,9 @@ function normalizeGraphics(g: XmlElement): XmlElement {
   out.attrs = attrs;
   if (type === "vnc" || type === "spice" || type === "rdp") {
     if (listens.length) out.children.push(...listens);
-    else out.children.push(el("listen", { type: "address", address: src.attrs.listen }));
+    else if (type === "vnc" && given.socket !== undefined) {
+      out.children.push(el("listen", { type: "socket", socket: given.socket }));
+    } else out.children.push(el("listen", { type: "address", address: src.attrs.listen }));
   }
   out.children.push(...elements(src).filter((c) => c.name !== "listen"));
   return out;
@@ -795,12 +800,17 @@ function normalizeChardev(c: XmlElement, kind: string, port: number): XmlElement
   const src = stripWhitespace(c);
   const attrs = { type: src.attrs.type ?? "pty", ...src.attrs };
   const rest = elements(src).filter((k) => k.name !== "target");
-  const sources = rest.filter((k) => k.name === "source");
-  const others = rest.filter((k) => k.name !== "source");
+  const socket = attrs.type === "tcp" || attrs.type === "unix";
+  const sources = rest.filter((k) => k.name === "source").map((k) =>
+    socket ? { ...k, attrs: { mode: k.attrs.mode ?? "connect", ...k.attrs } } : k
+  );
+  const protocol = rest.filter((k) => k.name === "protocol");
+  if (attrs.type === "tcp" && protocol.length === 0) protocol.push(el("protocol", { type: "raw" }));
+  const others = rest.filter((k) => k.name !== "source" && k.name !== "protocol");
   return withAddress({
     name: kind,
     attrs,
-    children: [...sources, chardevTarget(kind, port, src), ...others],
+    children: [...sources, ...protocol, chardevTarget(kind, port, src), ...others],
   });
 }
 
@@ -849,6 +859,25 @@ function normalizeDevices(input: XmlElement[], def: DomainDef): XmlElement[] {
       case "emulator":
         push("emulator", el("emulator", {}, [(text(d) ?? "").trim()]));
         break;
+      case "watchdog": {
+        const w = stripWhitespace(d);
+        push(
+          "watchdog",
+          withAddress({ ...w, attrs: { ...w.attrs, action: w.attrs.action ?? "reset" } }),
+        );
+        break;
+      }
+      case "rng": {
+        const r = stripWhitespace(d);
+        r.children = r.children.map((k) =>
+          typeof k !== "string" && k.name === "backend" && k.attrs.model === "random" &&
+            !text(k)?.trim()
+            ? { ...k, children: ["/dev/random"] }
+            : k
+        );
+        push("rng", withAddress(r));
+        break;
+      }
       default:
         push(d.name, withAddress(stripWhitespace(d)));
     }
