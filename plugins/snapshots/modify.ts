@@ -1,6 +1,7 @@
 // The snapshot commands that change things: snapshot-edit, snapshot-revert and snapshot-delete.
 
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
+import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import {
   DomainSnapshot,
@@ -11,6 +12,24 @@ import {
 } from "../../virt/snapshot.ts";
 import { commandDomain, exclusive } from "../domains/common.ts";
 import { commandSnapshot, snapshotNameOption } from "./common.ts";
+
+// virsh's vshAskReedit without the "i" choice (snapshots have no validation to turn off).
+// Without a terminal nobody is asked and the answer is "".
+async function askReedit(ctx: ShellContext, msg: string, r: Result): Promise<string> {
+  if (!ctx.isTTY) return "";
+  for (;;) {
+    const answer = await ctx.prompt(`${msg} Try again? [y,n,f,?]: `);
+    if (answer === null) return "n";
+    const c = answer.trim().toLowerCase().slice(0, 1);
+    if (c === "y" || c === "n" || c === "f") return c;
+    if (c === "?") {
+      r.print(
+        "y - yes, start editor again\nn - no, throw away my changes\n" +
+          "f - force, try to redefine again\n? - print this help\n",
+      );
+    }
+  }
+}
 
 /**
  * `snapshot-edit`: edit a snapshot's XML and redefine it; a changed name needs --rename (the
@@ -44,14 +63,18 @@ export const snapshotEdit = defineCommand({
     );
     const name = snap.name;
     const r = new Result();
-    const failed = (e: unknown) => new VshError(`Failed to update ${name}`, { cause: e });
+    // virsh reports what went wrong first, then which snapshot it failed to update.
+    const updateFailed = (e: unknown) =>
+      new VshError(e instanceof Error ? e.message : String(e), {
+        more: [`Failed to update ${name}`],
+      });
     let doc: string;
     let edited: string;
     try {
       doc = await snap.xmlDesc(SnapshotXmlFlags.SECURE);
       edited = await ctx.edit(doc, ".xml");
     } catch (e) {
-      throw failed(e);
+      throw updateFailed(e);
     }
     if (edited === doc && !(flags & SnapshotCreateFlags.CURRENT)) {
       r.extra(`Snapshot ${name} XML configuration not changed.\n`);
@@ -59,13 +82,36 @@ export const snapshotEdit = defineCommand({
       return r;
     }
     if (doc.includes("<state>disk-snapshot</state>")) flags |= SnapshotCreateFlags.DISK_ONLY;
-    let result: DomainSnapshot;
-    try {
-      result = await DomainSnapshot.create(ctx.conn, dom.ref, edited, flags);
-    } catch (e) {
-      // Without a terminal there is nobody to ask whether to edit again.
-      if (!(e instanceof VirtError)) throw e;
-      throw new VshError("Failed.", { cause: e, more: [`Failed to update ${name}`] });
+    let result: DomainSnapshot | undefined;
+    for (;;) {
+      let msg: string;
+      const reread = await snap.xmlDesc(SnapshotXmlFlags.SECURE);
+      if (reread !== doc) {
+        msg = "The XML configuration was changed by another user.";
+        doc = reread;
+      } else {
+        try {
+          result = await DomainSnapshot.create(ctx.conn, dom.ref, edited, flags);
+          break;
+        } catch (e) {
+          if (!(e instanceof VirtError)) throw e;
+          msg = "Failed.";
+          if (ctx.isTTY) r.error(e.message);
+        }
+      }
+      const answer = await askReedit(ctx, msg, r);
+      if (answer === "y") {
+        try {
+          edited = await ctx.edit(edited, ".xml");
+        } catch (e) {
+          throw updateFailed(e);
+        }
+      } else if (answer !== "f") {
+        // Without a terminal nobody is asked: the failure is reported.
+        if (answer === "") r.error(msg);
+        r.error(`Failed to update ${name}`);
+        return r.fail();
+      }
     }
     r.data = result.name;
     if (result.name === name) return r.extra(`Snapshot ${name} edited.\n`);
