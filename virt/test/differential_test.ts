@@ -383,3 +383,56 @@ Deno.test({
     }
   },
 });
+
+/** Calls a read-only connection may and may not make. */
+const READONLY_STEPS: Step[] = [
+  byName("test"),
+  ["domainGetInfo", dom()],
+  ["domainGetXmlDesc", dom({ flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 1 })],
+  ["domainDestroy", dom()],
+  ["domainSuspend", dom()],
+  ["domainSetMemoryFlags", dom({ memory: 1024n, flags: 0 })],
+  ["domainDefineXml", () => ({ xml: DEFINE_XML })],
+  ["domainSetAutostart", dom({ autostart: 1 })],
+  ["domainManagedSave", dom({ flags: 0 })],
+  ["domainGetVcpus", dom({ maxinfo: 2, maplen: 1 })],
+  ["networkLookupByName", name("default")],
+  ["networkDestroy", (r) => ({ net: r.net })],
+  ["storagePoolLookupByName", name("default-pool")],
+  ["storagePoolDestroy", (r) => ({ pool: r.pool })],
+  ["interfaceLookupByName", name("eth1")],
+  ["interfaceDestroy", (r) => ({ iface: r.iface, flags: 0 })],
+  ["connectListAllDomains", () => ({ need_results: 1, flags: 0 })],
+];
+
+Deno.test({
+  name: "read-only connections are refused the same calls as libvirtd refuses",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const daemon = await startPrivateLibvirtd();
+    try {
+      const remote = await RemoteClient.open(await connectUnix(daemon.readonlySocketPath), {
+        name: "test:///default",
+        readonly: true,
+      });
+      let expected: unknown[];
+      try {
+        expected = await run(remote, READONLY_STEPS);
+      } finally {
+        await remote.close();
+      }
+      const embedded = await openTestDriver("test:///default", { readonly: true });
+      let got: unknown[];
+      try {
+        got = await run(embedded, READONLY_STEPS);
+      } finally {
+        await embedded.close();
+      }
+      assertEquals(got, expected);
+    } finally {
+      await daemon.stop();
+    }
+  },
+});

@@ -93,12 +93,20 @@ export function checkFlags(flags: number, allowed: number, fn: string): void {
   if (extra) throw unsupportedFlags(extra >>> 0, fn);
 }
 
+/** The error domain of libvirt's public API file that defines `api` (libvirt-network.c, ...). */
+function apiFrom(api: string): number {
+  if (api.startsWith("virNetwork")) return From.NETWORK;
+  if (api.startsWith("virStorage")) return From.STORAGE;
+  if (api.startsWith("virInterface")) return From.INTERFACE;
+  return From.DOMAIN;
+}
+
 /** The error for an API the test driver does not implement. */
 export function noSupport(api: string): VirtError {
-  return virtError(ErrorCode.NO_SUPPORT, api, From.DOMAIN);
+  return virtError(ErrorCode.NO_SUPPORT, api, apiFrom(api));
 }
 
 /** The error a read-only connection gives for a mutating API. */
 export function readOnly(api: string): VirtError {
-  return virtError(ErrorCode.OPERATION_DENIED, `read only access prevents ${api}`, From.DOMAIN);
+  return virtError(ErrorCode.OPERATION_DENIED, `read only access prevents ${api}`, apiFrom(api));
 }
