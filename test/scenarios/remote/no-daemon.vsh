@@ -1,0 +1,3 @@
+#@ daemon
+#@ uri test+unix:///default?socket={dir}/nosuch
+#@ argv list
