@@ -1,20 +1,13 @@
 // Commands that change an image's history: internal snapshots, its backing file (rebase), and
 // folding it into its backing file (commit).
 
-import {
-  commitImage,
-  rebaseImage,
-  snapshotApply,
-  snapshotCreate,
-  snapshotDelete,
-  type SnapshotInfo,
-  snapshotList,
-} from "../../disk/mod.ts";
+import type { SnapshotInfo } from "../../disk/mod.ts";
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
 import {
   backingFormatProblem,
   checkOpens,
   disk,
+  diskLib,
   inputFormat,
   poolOpt,
   resolveImage,
@@ -59,6 +52,7 @@ export const imageSnapshotCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const actions = (["list", "create", "apply", "delete"] as const).filter((a) =>
       a === "list" ? opts.list : opts[a] !== undefined
     );
@@ -73,15 +67,15 @@ export const imageSnapshotCmd = defineCommand({
     await checkOpens(f, format, false);
     const r = new Result();
     if (action === "list") {
-      const l = await disk([f], () => snapshotList(f.path, format));
+      const l = await disk([f], () => lib.snapshotList(f.path, format));
       r.print(l.text);
       r.data = l.snapshots.map(snapshotData);
       return r;
     }
     const name = opts[action]!;
-    if (action === "create") await disk([f], () => snapshotCreate(f.path, name, format));
-    else if (action === "apply") await disk([f], () => snapshotApply(f.path, name, format));
-    else await disk([f], () => snapshotDelete(f.path, name, format));
+    if (action === "create") await disk([f], () => lib.snapshotCreate(f.path, name, format));
+    else if (action === "apply") await disk([f], () => lib.snapshotApply(f.path, name, format));
+    else await disk([f], () => lib.snapshotDelete(f.path, name, format));
     r.data = { filename: f.shown, action, snapshot: name };
     return r;
   },
@@ -110,6 +104,7 @@ export const imageRebaseCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const backing = opts.backing ?? "";
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
@@ -125,7 +120,7 @@ export const imageRebaseCmd = defineCommand({
     try {
       await disk(
         [f],
-        () => rebaseImage(f.path, backing, { format, backingFormat, unsafe: opts.unsafe }),
+        () => lib.rebaseImage(f.path, backing, { format, backingFormat, unsafe: opts.unsafe }),
       );
     } catch (e) {
       // qemu-img names the new backing file twice, not three times, when it cannot be opened.
@@ -158,10 +153,11 @@ export const imageCommitCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
     await checkOpens(f, format);
-    const text = await disk([f], () => commitImage(f.path, { format, keepTop: opts.keep }));
+    const text = await disk([f], () => lib.commitImage(f.path, { format, keepTop: opts.keep }));
     const r = new Result().print(text);
     r.data = { filename: f.shown };
     return r;

@@ -1,12 +1,20 @@
 // What every image command shares: qemu-img's size syntax, finding the file behind a path or a
 // storage volume, qemu-img's error framing, the overwrite guard and the progress display.
 
-import { openImage, type Preallocation } from "../../disk/mod.ts";
+import type { Preallocation } from "../../disk/mod.ts";
 import { opt, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import { parseUri } from "../../virt/uri.ts";
 import { parseUuid } from "../../virt/xml/uuid.ts";
+
+/**
+ * The disk library, loaded when an image command first runs: starting vsh for other commands
+ * does not pay for parsing it.
+ */
+export function diskLib(): Promise<typeof import("../../disk/mod.ts")> {
+  return import("../../disk/mod.ts");
+}
 
 /** The image formats qemu-img knows; vsh reads and writes only raw and qcow2. */
 const QEMU_FORMATS = new Set([
@@ -373,9 +381,10 @@ export async function checkOpens(
   format: string | undefined,
   backing = true,
 ): Promise<void> {
+  const lib = await diskLib();
   let dev;
   try {
-    dev = await openImage(f.path, { format, readOnly: true, backing });
+    dev = await lib.openImage(f.path, { format, readOnly: true, backing });
   } catch (e) {
     throw openFailure(e, f);
   }

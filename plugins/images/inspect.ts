@@ -1,23 +1,13 @@
 // Commands that read images: info, map, check, compare, measure. Their text is qemu-img 7.2's
 // and their --json data has the keys and values of its --output=json.
 
-import {
-  describeImage,
-  imageCheck,
-  imageCompare,
-  type ImageInfo,
-  imageMap,
-  imageMeasure,
-  infoJson,
-  infoText,
-  renderMap,
-  resolveBackingPath,
-} from "../../disk/mod.ts";
+import type { ImageInfo } from "../../disk/mod.ts";
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
 import {
   checkOpens,
   cvtnum,
   disk,
+  diskLib,
   type ImageFile,
   inputFormat,
   openFailure,
@@ -49,6 +39,7 @@ async function describeChain(
   format: string | undefined,
   chain: boolean,
 ): Promise<ImageInfo[]> {
+  const lib = await diskLib();
   const images: ImageInfo[] = [];
   const seen = new Set<string>();
   let cur: ImageFile = top;
@@ -61,7 +52,7 @@ async function describeChain(
     seen.add(key);
     let info: ImageInfo;
     try {
-      info = await describeImage(cur.path, fmt);
+      info = await lib.describeImage(cur.path, fmt);
     } catch (e) {
       throw openFailure(e, cur);
     }
@@ -70,10 +61,10 @@ async function describeChain(
     if (info.format === "raw") info.virtualSize = Math.ceil(info.virtualSize / 512) * 512;
     images.push(info);
     if (info.backingFilename === undefined) break;
-    info.fullBackingFilename = resolveBackingPath(cur.shown, info.backingFilename);
+    info.fullBackingFilename = lib.resolveBackingPath(cur.shown, info.backingFilename);
     if (!chain) break;
     cur = {
-      path: resolveBackingPath(cur.path, info.backingFilename),
+      path: lib.resolveBackingPath(cur.path, info.backingFilename),
       shown: info.fullBackingFilename,
     };
     fmt = info.backingFormat;
@@ -97,11 +88,12 @@ export const imageInfoCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
     const images = await describeChain(f, format, opts["backing-chain"]);
-    const r = new Result().print(images.map(infoText).join("\n"));
-    const objs = images.map(infoJson);
+    const r = new Result().print(images.map(lib.infoText).join("\n"));
+    const objs = images.map(lib.infoJson);
     r.data = opts["backing-chain"] ? objs : objs[0];
     return r;
   },
@@ -125,6 +117,7 @@ export const imageMapCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const start = opts["start-offset"] === undefined
       ? undefined
       : cvtnum("start offset", opts["start-offset"]);
@@ -136,10 +129,10 @@ export const imageMapCmd = defineCommand({
     await checkOpens(f, format);
     const m = await disk(
       [f],
-      () => imageMap(f.path, { format, startOffset: start, maxLength: max }),
+      () => lib.imageMap(f.path, { format, startOffset: start, maxLength: max }),
     );
     for (const e of m.entries) if (e.filename !== undefined) e.filename = showPath(f, e.filename);
-    const shown = renderMap(m.entries);
+    const shown = lib.renderMap(m.entries);
     const r = new Result();
     r.data = shown.json;
     if (ctx.json) return r;
@@ -168,6 +161,7 @@ export const imageCheckCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const repair = opts.repair;
     if (repair !== undefined && repair !== "leaks" && repair !== "all") {
       throw new VshError("Invalid option for --repair: expecting 'leaks' or 'all'");
@@ -175,7 +169,7 @@ export const imageCheckCmd = defineCommand({
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
     await checkOpens(f, format);
-    const c = await disk([f], () => imageCheck(f.path, { format, repair }));
+    const c = await disk([f], () => lib.imageCheck(f.path, { format, repair }));
     const r = new Result();
     for (const line of c.stderr.split("\n")) if (line) r.error(line);
     r.print(c.text);
@@ -205,6 +199,7 @@ export const imageCompareCmd = defineCommand({
     pool2: poolOpt("pool of the second image when it is a volume"),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const f1 = await resolveImage(ctx, opts.file1!, opts.pool);
     const f2 = await resolveImage(ctx, opts.file2!, opts.pool2);
     const format1 = inputFormat(opts.format, f1);
@@ -213,7 +208,7 @@ export const imageCompareCmd = defineCommand({
     await checkOpens(f2, format2);
     const c = await disk(
       [f1, f2],
-      () => imageCompare(f1.path, f2.path, { format1, format2, strict: opts.strict }),
+      () => lib.imageCompare(f1.path, f2.path, { format1, format2, strict: opts.strict }),
     );
     const r = new Result().print(c.text);
     const data: Record<string, unknown> = { identical: c.identical };
@@ -245,6 +240,7 @@ export const imageMeasureCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const format = outputFormat(opts.format);
     if (opts.file === undefined && opts.size === undefined) {
       throw new VshError("Either --size N or one filename must be specified.");
@@ -278,7 +274,7 @@ export const imageMeasureCmd = defineCommand({
       files.push(f);
     }
     const m = await disk(files, () =>
-      imageMeasure({
+      lib.imageMeasure({
         source: files[0]?.path,
         sourceFormat,
         size,

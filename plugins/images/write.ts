@@ -1,15 +1,6 @@
 // Commands that write new images or change an image's size: create, convert, resize.
 
-import {
-  convertImage,
-  createImage,
-  type CreateOptions,
-  formattingLine,
-  openImage,
-  probeFile,
-  resizeImage,
-  resolveBackingPath,
-} from "../../disk/mod.ts";
+import type { CreateOptions } from "../../disk/mod.ts";
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import {
@@ -18,6 +9,7 @@ import {
   cvtnum,
   disk,
   diskFailure,
+  diskLib,
   guardOverwrite,
   type ImageFile,
   inputFormat,
@@ -61,10 +53,11 @@ async function backingSize(
   backing: string,
   format: string,
 ): Promise<number> {
-  const path = resolveBackingPath(target.path, backing);
-  const shown = resolveBackingPath(target.shown, backing);
+  const lib = await diskLib();
+  const path = lib.resolveBackingPath(target.path, backing);
+  const shown = lib.resolveBackingPath(target.shown, backing);
   try {
-    const dev = await openImage(path, { format, readOnly: true });
+    const dev = await lib.openImage(path, { format, readOnly: true });
     const size = dev.size;
     await dev.close();
     return size;
@@ -103,6 +96,7 @@ export const imageCreateCmd = defineCommand({
     pool: poolOpt("pool to create the volume in"),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const target = await resolveTarget(ctx, opts.file!, opts.pool);
     const format = outputFormat(opts.format, `${target.shown}: `);
     const backingFormat = opts["backing-format"];
@@ -124,8 +118,8 @@ export const imageCreateCmd = defineCommand({
       create.backingFile = opts.backing;
       if (backingFormat === undefined) {
         const more: string[] = [];
-        const probed = await probeFile(resolveBackingPath(target.path, opts.backing)).catch(() =>
-          undefined
+        const probed = await lib.probeFile(lib.resolveBackingPath(target.path, opts.backing)).catch(
+          () => undefined,
         );
         if (probed) more.push(`Detected format of ${probed}.`);
         throw new VshError(`${target.shown}: Backing file specified without backing format`, {
@@ -144,14 +138,14 @@ export const imageCreateCmd = defineCommand({
       throw new VshError(`${target.shown}: Image creation needs a size parameter`);
     }
     create.size = size;
-    const r = new Result().print(formattingLine(target.shown, create, size) + "\n");
+    const r = new Result().print(lib.formattingLine(target.shown, create, size) + "\n");
     try {
       if (opts.preallocation !== undefined && !PREALLOCATION.includes(opts.preallocation)) {
         throw new VshError(
           `${target.shown}: Parameter 'preallocation' does not accept value '${opts.preallocation}'`,
         );
       }
-      await disk([target], () => createImage(target.path, create));
+      await disk([target], () => lib.createImage(target.path, create));
     } catch (e) {
       return r.error(createWording((diskFailure(e, [target]) as Error).message)).fail();
     }
@@ -220,6 +214,7 @@ export const imageConvertCmd = defineCommand({
     "target-pool": poolOpt("pool to write the target volume in"),
   },
   async handler(ctx, opts) {
+    const lib = await diskLib();
     const format = outputFormat(opts.format);
     let sparseSize: number | undefined;
     if (opts["sparse-size"] !== undefined) {
@@ -244,7 +239,7 @@ export const imageConvertCmd = defineCommand({
     let done;
     try {
       done = await disk([source, target], () =>
-        convertImage(source.path, target.path, {
+        lib.convertImage(source.path, target.path, {
           sourceFormat,
           outputFormat: format,
           compress: opts.compress,
@@ -294,11 +289,15 @@ export const imageResizeCmd = defineCommand({
     pool: poolOpt(),
   },
   async handler(ctx: ShellContext, opts) {
+    const lib = await diskLib();
     const size = parseResize(opts.size!);
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
     await checkOpens(f, format, false);
-    const res = await disk([f], () => resizeImage(f.path, size, { format, shrink: opts.shrink }));
+    const res = await disk(
+      [f],
+      () => lib.resizeImage(f.path, size, { format, shrink: opts.shrink }),
+    );
     const r = new Result().print(res.text);
     r.data = { filename: f.shown, "old-size": res.oldSize, "new-size": res.newSize };
     return r;
