@@ -490,7 +490,7 @@ export class SnapshotProcs {
     }
     let def: SnapshotDef;
     try {
-      def = parseSnapshotXml(a.xml_desc, { redefine });
+      def = parseSnapshotXml(a.xml_desc, { redefine, validate: (flags & Create.VALIDATE) !== 0 });
     } catch (e) {
       throw definitionToVirtError(e);
     }

@@ -94,7 +94,24 @@ export interface SnapshotDef {
 export interface ParseSnapshotOptions {
   /** The XML describes an existing snapshot (REDEFINE): state and creation time are required. */
   redefine?: boolean;
+  /** Check the document against domainsnapshot.rng (VALIDATE); only its element names. */
+  validate?: boolean;
 }
+
+/** The children domainsnapshot.rng allows under <domainsnapshot>. */
+const SCHEMA_CHILDREN = [
+  "name",
+  "description",
+  "state",
+  "creationTime",
+  "parent",
+  "memory",
+  "disks",
+  "active",
+  "domain",
+  "inactiveDomain",
+  "cookie",
+];
 
 function locationAttr(e: XmlElement, what: string): SnapshotLocation | undefined {
   const v = e.attrs.snapshot;
@@ -153,6 +170,16 @@ export function parseSnapshotXml(xml: string, opts: ParseSnapshotOptions = {}): 
   const root = parseXml(xml, "(domain_snapshot)");
   if (root.name !== "domainsnapshot") {
     throw err.xml(`expecting root element of 'domainsnapshot', not '${root.name}'`);
+  }
+  const extra = opts.validate && elements(root).find((e) => !SCHEMA_CHILDREN.includes(e.name));
+  if (extra) {
+    throw new DefinitionError(
+      92,
+      FROM_DOMAIN_SNAPSHOT,
+      "XML document failed to validate against schema: Unable to validate doc against " +
+        "/usr/share/libvirt/schemas/domainsnapshot.rng\n" +
+        `Element domainsnapshot has extra content: ${extra.name}\n`,
+    );
   }
   return parseSnapshotElement(root, opts);
 }

@@ -27,6 +27,8 @@ snapshot-create test diskdrv.xml
 snapshot-create test diskrel.xml
 snapshot-create test extra.xml
 snapshot-create test missing.xml
+snapshot-create test unknown.xml --validate
+snapshot-create test unknown.xml
 snapshot-create test ignored.xml --current
 snapshot-create test ignored.xml --disk-only
 snapshot-create test ignored.xml --no-metadata --redefine
