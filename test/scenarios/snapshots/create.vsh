@@ -10,6 +10,7 @@
 #@ files snapshots/diskdrv.xml
 #@ files snapshots/diskrel.xml
 #@ files snapshots/noname.xml snapshots/extra.xml
+#@ files snapshots/unknown.xml
 # snapshot-create from files: what is used, what is refused
 snapshot-create test ignored.xml
 snapshot-dumpxml test n1 --xpath /domainsnapshot/state
