@@ -294,6 +294,15 @@ export const imageResizeCmd = defineCommand({
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
     await checkOpens(f, format, false);
+    // qcow2 refuses sizes that are not whole sectors (after qemu-img's own checks).
+    const now = await disk([f], () => lib.describeImage(f.path, format));
+    const want = typeof size === "number" ? size : now.virtualSize + size.delta;
+    if (
+      now.format === "qcow2" && want > 0 && want % 512 !== 0 &&
+      (want >= now.virtualSize || opts.shrink)
+    ) {
+      throw new VshError("The new size must be a multiple of 512");
+    }
     const res = await disk(
       [f],
       () => lib.resizeImage(f.path, size, { format, shrink: opts.shrink }),
