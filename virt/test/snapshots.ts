@@ -35,7 +35,6 @@ const Create = {
   REDEFINE: 1,
   CURRENT: 2,
   HALT: 8,
-  DISK_ONLY: 16,
   QUIESCE: 64,
   ATOMIC: 128,
   LIVE: 256,
