@@ -585,14 +585,7 @@ export class DomainProcs {
     if (a.type === 2) {
       const m = findMetadata(def, a.uri);
       if (!m) throw missing();
-      const bare = { ...m, attrs: { ...m.attrs } };
-      const prefix = m.name.includes(":") ? m.name.slice(0, m.name.indexOf(":")) : undefined;
-      if (prefix) {
-        bare.name = m.name.slice(prefix.length + 1);
-        delete bare.attrs[`xmlns:${prefix}`];
-        bare.attrs = { xmlns: a.uri, ...bare.attrs };
-      }
-      return { metadata: formatForeign(bare, 0).replace(/\n$/, "") };
+      return { metadata: formatForeign(withoutNamespace(m), 0).replace(/\n$/, "") };
     }
     throw invalidArg(`unknown metadata type '${a.type}'`, From.DOMAIN);
   }
@@ -607,7 +600,11 @@ export class DomainProcs {
       if (a.type === 0) def.description = value ?? undefined;
       else if (a.type === 1) {
         if (value !== null && value.includes("\n")) {
-          throw virtError(ErrorCode.XML_ERROR, "title can't contain newlines", From.DOMAIN);
+          throw new VirtError({
+            code: ErrorCode.INVALID_ARG,
+            domain: From.DOMAIN,
+            message: "metadata title can't contain newlines",
+          });
         }
         def.title = value ?? undefined;
       } else if (a.type === 2) {
@@ -627,6 +624,7 @@ export class DomainProcs {
             if (k !== "xmlns" && !k.startsWith("xmlns:")) attrs[k] = v;
           }
           def.metadata.push(prefixTree({ ...root, name: `${a.key}:${local}`, attrs }, a.key));
+          def.metadataElement = true;
         }
       } else throw invalidArg(`unknown metadata type '${a.type}'`, From.DOMAIN);
     }
@@ -962,6 +960,19 @@ function metadataUri(m: XmlElement): string | undefined {
 
 function findMetadata(def: DomainDef, uri: string | null): XmlElement | undefined {
   return def.metadata.find((m) => metadataUri(m) === uri);
+}
+
+/** An element and its subtree without namespace prefixes or declarations, as GetMetadata returns it. */
+function withoutNamespace(e: XmlElement): XmlElement {
+  const attrs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.attrs)) {
+    if (k !== "xmlns" && !k.startsWith("xmlns:")) attrs[k] = v;
+  }
+  return {
+    name: e.name.includes(":") ? e.name.slice(e.name.indexOf(":") + 1) : e.name,
+    attrs,
+    children: e.children.map((c) => typeof c === "string" ? c : withoutNamespace(c)),
+  };
 }
 
 function prefixTree(e: XmlElement, key: string): XmlElement {

@@ -55,6 +55,8 @@ export interface DomainDef {
   description?: string;
   /** Children of <metadata>, foreign namespaced elements. */
   metadata: XmlElement[];
+  /** Whether a <metadata> element exists (libvirt keeps it, empty, once it has been created). */
+  metadataElement: boolean;
   /** Maximum memory in KiB (<memory>). */
   memory: number;
   /** Current balloon in KiB (<currentMemory>). */
@@ -342,6 +344,7 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     title: title === "" ? undefined : title,
     description: childText(root, "description") || undefined,
     metadata: metaEl ? sanitizeMetadata(metaEl) : [],
+    metadataElement: metaEl !== undefined,
     memory,
     currentMemory,
     maxMemory: child(root, "maxMemory"),
@@ -1016,7 +1019,7 @@ export function formatDomainXml(def: DomainDef, opts: FormatDomainOptions = {}):
     out.push("  <metadata>\n");
     for (const m of def.metadata) out.push(formatForeign(m, 4));
     out.push("  </metadata>\n");
-  }
+  } else if (def.metadataElement) out.push("  <metadata/>\n");
   if (def.maxMemory) out.push(formatElement(def.maxMemory, 2));
   out.push(`  <memory unit='KiB'>${def.memory}</memory>\n`);
   out.push(`  <currentMemory unit='KiB'>${def.currentMemory}</currentMemory>\n`);
