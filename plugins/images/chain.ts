@@ -123,8 +123,14 @@ export const imageRebaseCmd = defineCommand({
         () => lib.rebaseImage(f.path, backing, { format, backingFormat, unsafe: opts.unsafe }),
       );
     } catch (e) {
-      // qemu-img names the new backing file twice, not three times, when it cannot be opened.
+      // qemu-img's wording: formats without backing files cannot change them, and the new
+      // backing file is named twice, not three times, when it cannot be opened.
       if (!(e instanceof VshError)) throw e;
+      if (e.message === "This image format does not support rebasing") {
+        throw new VshError(
+          `Could not change the backing file to '${backing}': Operation not supported`,
+        );
+      }
       throw new VshError(e.message.replace(/(Could not open '[^']*': )\1/, "$1"));
     }
     const r = new Result();

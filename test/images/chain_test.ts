@@ -148,3 +148,33 @@ Deno.test("image-commit writes the overlay into its backing file", async () => {
     await lab.close();
   }
 });
+
+Deno.test("snapshot, rebase and commit refuse raw images with qemu-img's errors", async () => {
+  const lab = await openLab();
+  try {
+    await lab.qemuOk("create", "-q", "-f", "raw", "r.raw", "1M");
+    const cases: [string[], string][] = [
+      [["snapshot", "-l", "r.raw"], "image-snapshot r.raw"],
+      [["snapshot", "-c", "s", "r.raw"], "image-snapshot r.raw --create s"],
+      [["snapshot", "-a", "s", "r.raw"], "image-snapshot r.raw --apply s"],
+      [["snapshot", "-d", "s", "r.raw"], "image-snapshot r.raw --delete s"],
+      [["rebase", "-f", "raw", "-u", "-b", "", "r.raw"], "image-rebase --unsafe r.raw ''"],
+      [["commit", "-f", "raw", "r.raw"], "image-commit r.raw"],
+      [["commit", "nofile"], "image-commit nofile"],
+    ];
+    for (const [qargs, vcmd] of cases) {
+      const q = await lab.qemu(...qargs);
+      const v = await lab.vsh.run(vcmd);
+      // qemu-img warns about writing to a probed raw image; vsh has no such restriction.
+      const qerr = q.stderr.replaceAll(
+        /WARNING: Image format was not specified[^]*?restrictions\.\n/g,
+        "",
+      );
+      assertEquals(v.stdout, q.stdout, vcmd);
+      assertEquals(v.stderr, asVshErrors(qerr), vcmd);
+      assertEquals(v.ok, q.code === 0, vcmd);
+    }
+  } finally {
+    await lab.close();
+  }
+});
