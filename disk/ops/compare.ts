@@ -59,10 +59,11 @@ export async function compareDevices(
     if (strict && s1.present !== s2.present) return mismatch(off);
     if (!(zero1 && zero2)) {
       const a = b1.subarray(0, n), b = b2.subarray(0, n);
-      if (zero1) a.fill(0);
-      else await d1.read(off, a);
-      if (zero2) b.fill(0);
-      else await d2.read(off, b);
+      // Both images are read at once, on the runtime's I/O threads.
+      await Promise.all([
+        zero1 ? a.fill(0) : d1.read(off, a),
+        zero2 ? b.fill(0) : d2.read(off, b),
+      ]);
       const d = firstDiff(a, b);
       if (d >= 0) return mismatch(off + d);
     }

@@ -63,61 +63,86 @@ export async function convertDevices(
   const sparse = opts.sparseSize ?? 4096;
   const unit = qdst ? qdst.clusterSize : Math.max(sparse, 512);
   const chunk = Math.max(unit, Math.floor(CHUNK / unit) * unit);
-  const buf = new Uint8Array(chunk);
-  let written = 0;
-  let off = 0;
-  while (off < size) {
+  // Two buffers: the next chunk is read while the current one is written.
+  const bufs = [new Uint8Array(chunk), new Uint8Array(chunk)];
+  let which = 0;
+  interface Piece {
+    start: number;
+    data: Uint8Array | null;
+    end: number;
+  }
+  const fetch = async (off: number, buf: Uint8Array): Promise<Piece> => {
     const st = await statusAbove(src, off, Math.min(chunk, size - off));
+    if ((st.zero && !st.data) || st.length <= 0) {
+      return { start: off, data: null, end: off + Math.max(st.length, 1) };
+    }
     // Whole units only, so that zero detection and compression see aligned clusters.
-    let n = st.length;
-    if ((st.zero && !st.data) || n <= 0) {
-      off += n;
-      opts.progress?.(off, size);
-      continue;
-    }
     const start = Math.floor(off / unit) * unit;
-    const end = Math.min(size, Math.ceil((off + n) / unit) * unit, start + chunk);
-    n = end - start;
-    const data = buf.subarray(0, n);
+    const end = Math.min(size, Math.ceil((off + st.length) / unit) * unit, start + chunk);
+    const data = buf.subarray(0, end - start);
     await src.read(start, data);
-    if (opts.compress && qdst) {
-      for (let p = 0; p < n; p += unit) {
-        const piece = data.subarray(p, Math.min(n, p + unit));
-        if (firstNonZero(piece) < 0) continue;
-        let full = piece;
-        if (piece.length < unit) {
-          full = new Uint8Array(unit);
-          full.set(piece);
-        }
-        const z = deflateRawSync(full, { windowBits: 12, memLevel: 9 });
-        if (z.length > unit - 1) await qdst.write(start + p, piece);
-        else {
-          await qdst.writeCompressedCluster(
-            (start + p) / unit,
-            new Uint8Array(z.buffer, z.byteOffset, z.length),
-          );
-        }
-        written += piece.length;
+    return { start, data, end };
+  };
+  let written = 0;
+  let pending: Promise<Piece> | null = size > 0 ? fetch(0, bufs[which]) : null;
+  while (pending) {
+    const { start, data, end } = await pending;
+    which ^= 1;
+    pending = end < size ? fetch(end, bufs[which]) : null;
+    if (data) written += await store(dst, qdst, start, data, unit, sparse, opts.compress);
+    opts.progress?.(end, size);
+  }
+  return written;
+}
+
+/** Writes one chunk of source data, skipping zero units; returns the bytes written. */
+async function store(
+  dst: BlockDevice,
+  qdst: Qcow2Image | null,
+  start: number,
+  data: Uint8Array,
+  unit: number,
+  sparse: number,
+  compress?: boolean,
+): Promise<number> {
+  const n = data.length;
+  let written = 0;
+  if (compress && qdst) {
+    for (let p = 0; p < n; p += unit) {
+      const piece = data.subarray(p, Math.min(n, p + unit));
+      if (firstNonZero(piece) < 0) continue;
+      let full = piece;
+      if (piece.length < unit) {
+        full = new Uint8Array(unit);
+        full.set(piece);
       }
-    } else if (sparse === 0) {
-      await dst.write(start, data);
-      written += n;
-    } else {
-      // Write maximal runs of non-zero units.
-      let p = 0;
-      while (p < n) {
-        while (p < n && firstNonZero(data.subarray(p, Math.min(n, p + unit))) < 0) p += unit;
-        if (p >= n) break;
-        let q = p + unit;
-        while (q < n && firstNonZero(data.subarray(q, Math.min(n, q + unit))) >= 0) q += unit;
-        q = Math.min(q, n);
-        await dst.write(start + p, data.subarray(p, q));
-        written += q - p;
-        p = q;
+      const z = deflateRawSync(full, { windowBits: 12, memLevel: 9 });
+      if (z.length > unit - 1) await qdst.write(start + p, piece);
+      else {
+        await qdst.writeCompressedCluster(
+          (start + p) / unit,
+          new Uint8Array(z.buffer, z.byteOffset, z.length),
+        );
       }
+      written += piece.length;
     }
-    off = end;
-    opts.progress?.(off, size);
+    return written;
+  }
+  if (sparse === 0) {
+    await dst.write(start, data);
+    return n;
+  }
+  // Write maximal runs of non-zero units.
+  let p = 0;
+  while (p < n) {
+    while (p < n && firstNonZero(data.subarray(p, Math.min(n, p + unit))) < 0) p += unit;
+    if (p >= n) break;
+    let q = p + unit;
+    while (q < n && firstNonZero(data.subarray(q, Math.min(n, q + unit))) >= 0) q += unit;
+    q = Math.min(q, n);
+    await dst.write(start + p, data.subarray(p, q));
+    written += q - p;
+    p = q;
   }
   return written;
 }
