@@ -1,5 +1,6 @@
 import { assertEquals } from "../test/assert.ts";
 import { qemuImg, qemuIo, run, tempDir } from "./_test_util.ts";
+import { imageCheck } from "./ops/check.ts";
 import { imageInfo } from "./ops/info.ts";
 import { imageMap } from "./ops/map.ts";
 import { openImage } from "./open.ts";
@@ -35,6 +36,14 @@ Deno.test("vdi, vpc and vmdk images read, info and map like qemu-img", async () 
         info.jsonText + "\n",
         await qemuImg(["info", "--output=json", `${dir}/${name}`]),
       );
+      if (fmt !== "vpc") {
+        const chk = await imageCheck(`${dir}/${name}`);
+        assertEquals(chk.text, await qemuImg(["check", `${dir}/${name}`]), name);
+        assertEquals(
+          chk.jsonText + "\n",
+          await qemuImg(["check", "--output=json", `${dir}/${name}`]),
+        );
+      }
       const map = await imageMap(`${dir}/${name}`);
       assertEquals(map.jsonText, await qemuImg(["map", "--output=json", `${dir}/${name}`]), name);
     }

@@ -15,6 +15,7 @@ export class VdiImage extends TableImage {
   #map: Uint32Array;
   #dataOffset: number;
   #extra: number;
+  #allocated = 0;
 
   private constructor(
     file: FileDevice,
@@ -69,10 +70,36 @@ export class VdiImage extends TableImage {
     const map = new Uint32Array(blocks);
     const mv = new DataView(raw.buffer);
     for (let i = 0; i < blocks; i++) map[i] = mv.getUint32(i * 4, true);
-    return new VdiImage(file, size, blockSize, map, data, extra);
+    const img = new VdiImage(file, size, blockSize, map, data, extra);
+    img.#allocated = v.getUint32(0x184, true);
+    return img;
   }
 
   /** Where block `index` lives. */
+  /** qemu's VDI check: every allocated block index in range and used once. */
+  checkBlocks(): { corruptions: number; messages: string[] } {
+    const messages: string[] = [];
+    let corruptions = 0;
+    const owner = new Map<number, number>();
+    let count = 0;
+    this.#map.forEach((e, i) => {
+      if (e >= 0xfffffffe) return;
+      count++;
+      if (e >= this.#map.length) {
+        messages.push(`ERROR: block index ${e} too large, is ${this.#map.length}`);
+        corruptions++;
+      } else if (owner.has(e)) {
+        messages.push(`ERROR: block index ${i} also used by ${owner.get(e)}`);
+        corruptions++;
+      } else owner.set(e, i);
+    });
+    if (count !== this.#allocated) {
+      messages.push(`ERROR: allocated blocks mismatch, is ${count}, should be ${this.#allocated}`);
+      corruptions++;
+    }
+    return { corruptions, messages };
+  }
+
   protected locate(index: number): BlockLocation {
     const e = this.#map[index];
     if (e === undefined || e >= 0xfffffffe || e === UNALLOCATED) {

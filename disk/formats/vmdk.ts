@@ -107,6 +107,22 @@ export class VmdkImage extends TableImage {
   }
 
   /** Where block `index` lives. */
+  /** qemu's VMDK check: every allocated grain lies inside the file. */
+  checkGrains(): { corruptions: number; messages: string[] } {
+    const messages: string[] = [];
+    let corruptions = 0;
+    const grains = Math.ceil(this.size / this.blockSize);
+    for (let g = 0; g < grains; g++) {
+      const loc = this.locate(g);
+      if (loc.host !== null && loc.host + this.blockSize > this.file.size) {
+        messages.push(`ERROR: cluster ${g}: suspicious offset ${loc.host}`);
+        corruptions++;
+        break;
+      }
+    }
+    return { corruptions, messages };
+  }
+
   protected locate(index: number): BlockLocation {
     const t = this.#table(Math.floor(index / this.#gtes));
     const e = t ? t[index % this.#gtes] : 0;

@@ -4,6 +4,8 @@ import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
 import { checkQcow2, type Qcow2CheckResult, type RepairMode } from "../qcow2/check.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
+import { VdiImage } from "../formats/vdi.ts";
+import { VmdkImage } from "../formats/vmdk.ts";
 import { qdictOrder, type QDictValue, qjson } from "../qobject.ts";
 
 export type { Qcow2CheckResult, RepairMode };
@@ -38,7 +40,12 @@ function pct(n: number, d: number): string {
   return (d ? (100 * n / d) : 0).toFixed(2);
 }
 
-function render(path: string, r: Qcow2CheckResult, fixed?: { leaks: number; corruptions: number }) {
+function render(
+  path: string,
+  r: Qcow2CheckResult,
+  fixed?: { leaks: number; corruptions: number },
+  format = "qcow2",
+) {
   let text = "";
   if (fixed && (fixed.leaks || fixed.corruptions)) {
     text += "The following inconsistencies were found and repaired:\n\n" +
@@ -68,7 +75,7 @@ function render(path: string, r: Qcow2CheckResult, fixed?: { leaks: number; corr
       `${pct(r.compressedClusters, r.allocatedClusters)}% compressed clusters\n`;
   }
   if (r.imageEndOffset) text += `Image end offset: ${r.imageEndOffset}\n`;
-  const o: QDictValue = { filename: path, format: "qcow2", "check-errors": r.checkErrors };
+  const o: QDictValue = { filename: path, format, "check-errors": r.checkErrors };
   if (r.corruptions) o.corruptions = r.corruptions;
   if (r.leaks) o.leaks = r.leaks;
   if (fixed?.corruptions) o["corruptions-fixed"] = fixed.corruptions;
@@ -82,8 +89,9 @@ function render(path: string, r: Qcow2CheckResult, fixed?: { leaks: number; corr
 }
 
 /**
- * `qemu-img check [-r leaks|all] [--output=json] PATH`. Formats without checks (raw) reject
- * with qemu-img's "This image format does not support checks".
+ * `qemu-img check [-r leaks|all] [--output=json] PATH` for qcow2, vdi and vmdk. Formats without
+ * checks (raw, vpc) reject with qemu-img's "This image format does not support checks" (qemu-img
+ * exits 63 then).
  *
  * @example
  * ```ts
@@ -100,6 +108,31 @@ export async function imageCheck(path: string, opts: CheckOptions = {}): Promise
     backing: false,
   });
   try {
+    if (dev instanceof VdiImage || dev instanceof VmdkImage) {
+      const c = dev instanceof VdiImage ? dev.checkBlocks() : dev.checkGrains();
+      const r: Qcow2CheckResult = {
+        corruptions: c.corruptions,
+        leaks: 0,
+        checkErrors: 0,
+        corruptionsFixed: 0,
+        leaksFixed: 0,
+        imageEndOffset: 0,
+        totalClusters: 0,
+        allocatedClusters: 0,
+        fragmentedClusters: 0,
+        compressedClusters: 0,
+        messages: c.messages,
+      };
+      const { text, json } = render(path, r, undefined, dev.format);
+      return {
+        result: r,
+        text,
+        stderr: c.messages.map((m) => m + "\n").join(""),
+        json,
+        jsonText: qjson(json),
+        exitCode: r.corruptions ? 2 : 0,
+      };
+    }
     if (!(dev instanceof Qcow2Image)) {
       throw new DiskError("unsupported", "This image format does not support checks");
     }
