@@ -195,8 +195,6 @@ export interface ImageFile {
   path: string;
   /** The name qemu-img would print: what the user typed, or the volume's path. */
   shown: string;
-  /** The storage volume it was found through, if any. */
-  volume?: { pool: string; name: string };
 }
 
 /** Rewrites library paths (built from `path`) into the user's terms (built from `shown`). */
@@ -282,7 +280,7 @@ export async function resolveImage(
       throw e;
     }
     const path = await volumePath(ctx, vol, name);
-    return { path, shown: path, volume: { pool: vol.pool, name: vol.name } };
+    return { path, shown: path };
   }
   const path = ctx.resolvePath(name);
   if (exists(path) || !ctx.connected) return { path, shown: name };
@@ -297,7 +295,7 @@ export async function resolveImage(
       throw e;
     }
     const vpath = await volumePath(ctx, vol, name);
-    return { path: vpath, shown: vpath, volume: { pool: vol.pool, name: vol.name } };
+    return { path: vpath, shown: vpath };
   }
   return { path, shown: name };
 }
@@ -317,7 +315,7 @@ export async function resolveTarget(
   try {
     const { vol } = await ctx.conn.call("storageVolLookupByName", { pool: p, name });
     const path = await volumePath(ctx, vol, name);
-    return { path, shown: path, volume: { pool: vol.pool, name: vol.name } };
+    return { path, shown: path };
   } catch (e) {
     if (!(e instanceof VirtError)) throw e;
   }
@@ -331,7 +329,7 @@ export async function resolveTarget(
     );
   }
   const path = `${dir.replace(/\/+$/, "")}/${name}`;
-  return { path, shown: path, volume: { pool: p.name, name }, newInPool: p };
+  return { path, shown: path, newInPool: p };
 }
 
 /**
