@@ -69,6 +69,7 @@ export class FileDevice implements BlockDevice {
   #holeFd = -2;
   #noFlush = false;
   #asyncFile: Deno.FsFile | undefined;
+  #absPath = "";
   #asyncQueue: Promise<void> = Promise.resolve();
 
   private constructor(filename: string, file: Deno.FsFile, size: number, readOnly: boolean) {
@@ -104,6 +105,8 @@ export class FileDevice implements BlockDevice {
       throw new DiskError("io", `Could not open '${path}': Is a directory`);
     }
     const dev = new FileDevice(path, file, st.size, readOnly);
+    // Later handles (async reads, hole queries) must find this file even after a chdir.
+    dev.#absPath = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
     dev.#noFlush = opts.noFlush ?? false;
     return dev;
   }
@@ -134,7 +137,7 @@ export class FileDevice implements BlockDevice {
     let done = 0;
     try {
       if (avail > 0) {
-        this.#asyncFile ??= await Deno.open(this.filename, { read: true });
+        this.#asyncFile ??= await Deno.open(this.#absPath, { read: true });
         await this.#asyncFile.seek(offset, Deno.SeekMode.Start);
         while (done < avail) {
           const n = await this.#asyncFile.read(
@@ -246,7 +249,7 @@ export class FileDevice implements BlockDevice {
   seekDataHole(offset: number): { data: number; hole: number } | null {
     if (this.#holeFd === -2) {
       const c = loadLibC();
-      this.#holeFd = c ? c.open(new TextEncoder().encode(this.filename + "\0"), 0) : -1;
+      this.#holeFd = c ? c.open(new TextEncoder().encode(this.#absPath + "\0"), 0) : -1;
     }
     if (this.#holeFd < 0 || !libc) return null;
     const data = Number(libc.lseek(this.#holeFd, BigInt(offset), SEEK_DATA));
