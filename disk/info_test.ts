@@ -3,33 +3,22 @@ import { qemuImg, qemuIo, run, tempDir } from "./_test_util.ts";
 import { imageInfo } from "./ops/info.ts";
 import { imageMap } from "./ops/map.ts";
 
+// Absolute paths on both sides: tests run in parallel, so none may change the working directory.
 async function sameInfo(dir: string, file: string, chain = false) {
   const extra = chain ? ["--backing-chain"] : [];
-  const text = await qemuImg(["info", ...extra, file], dir);
-  const json = await qemuImg(["info", ...extra, "--output=json", file], dir);
-  const cwd = Deno.cwd();
-  Deno.chdir(dir);
-  try {
-    const r = await imageInfo(file, { backingChain: chain });
-    assertEquals(r.text, text);
-    assertEquals(r.jsonText + "\n", json);
-  } finally {
-    Deno.chdir(cwd);
-  }
+  const path = `${dir}/${file}`;
+  const text = await qemuImg(["info", ...extra, path]);
+  const json = await qemuImg(["info", ...extra, "--output=json", path]);
+  const r = await imageInfo(path, { backingChain: chain });
+  assertEquals(r.text, text);
+  assertEquals(r.jsonText + "\n", json);
 }
 
 async function sameMap(dir: string, file: string) {
-  const text = await qemuImg(["map", file], dir);
-  const json = await qemuImg(["map", "--output=json", file], dir);
-  const cwd = Deno.cwd();
-  Deno.chdir(dir);
-  try {
-    const r = await imageMap(file);
-    assertEquals(r.text, text);
-    assertEquals(r.jsonText, json);
-  } finally {
-    Deno.chdir(cwd);
-  }
+  const path = `${dir}/${file}`;
+  const r = await imageMap(path);
+  assertEquals(r.text, await qemuImg(["map", path]));
+  assertEquals(r.jsonText, await qemuImg(["map", "--output=json", path]));
 }
 
 Deno.test("info and map match qemu-img for raw, qcow2 v2/v3, backing chains, snapshots", async () => {
@@ -85,13 +74,11 @@ Deno.test("info and map match qemu-img for raw, qcow2 v2/v3, backing chains, sna
 
 Deno.test("open errors are worded as qemu-img words them", async () => {
   const { dir, cleanup } = await tempDir();
-  const cwd = Deno.cwd();
-  Deno.chdir(dir);
   try {
     const msg = async (p: Promise<unknown>) =>
       await p.then(() => "", (e) => `qemu-img: ${e.message}\n`);
-    const missing = await run("qemu-img", ["info", "nonexist"], dir);
-    assertEquals(await msg(imageInfo("nonexist")), missing.stderr);
+    const missing = await run("qemu-img", ["info", `${dir}/nonexist`]);
+    assertEquals(await msg(imageInfo(`${dir}/nonexist`)), missing.stderr);
     await qemuImg([
       "create",
       "-f",
@@ -104,13 +91,12 @@ Deno.test("open errors are worded as qemu-img words them", async () => {
       "mb.qcow2",
       "1M",
     ], dir);
-    const map = await run("qemu-img", ["map", "mb.qcow2"], dir);
-    assertEquals(await msg(imageMap("mb.qcow2")), map.stderr);
+    const map = await run("qemu-img", ["map", `${dir}/mb.qcow2`]);
+    assertEquals(await msg(imageMap(`${dir}/mb.qcow2`)), map.stderr);
     await qemuImg(["create", "-f", "raw", "r.img", "1M"], dir);
-    const wrong = await run("qemu-img", ["info", "-f", "qcow2", "r.img"], dir);
-    assertEquals(await msg(imageInfo("r.img", { format: "qcow2" })), wrong.stderr);
+    const wrong = await run("qemu-img", ["info", "-f", "qcow2", `${dir}/r.img`]);
+    assertEquals(await msg(imageInfo(`${dir}/r.img`, { format: "qcow2" })), wrong.stderr);
   } finally {
-    Deno.chdir(cwd);
     await cleanup();
   }
 });

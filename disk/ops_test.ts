@@ -46,16 +46,10 @@ Deno.test("measure matches qemu-img measure, text and JSON", async () => {
         preallocation: "falloc",
       }],
     ];
-    const cwd = Deno.cwd();
-    Deno.chdir(dir);
-    try {
-      for (const [args, opts] of cases) {
-        const r = await imageMeasure(opts);
-        assertEquals(r.text, await qemuImg(["measure", ...args]), args.join(" "));
-        assertEquals(r.jsonText + "\n", await qemuImg(["measure", "--output=json", ...args]));
-      }
-    } finally {
-      Deno.chdir(cwd);
+    for (const [args, opts] of cases) {
+      const r = await imageMeasure({ ...opts, source: opts.source && `${dir}/${opts.source}` });
+      assertEquals(r.text, await qemuImg(["measure", ...args], dir), args.join(" "));
+      assertEquals(r.jsonText + "\n", await qemuImg(["measure", "--output=json", ...args], dir));
     }
   } finally {
     await cleanup();
