@@ -95,6 +95,41 @@ Deno.test("fuzzed qcow2 metadata gives clean errors, never hangs or crashes", as
   }
 });
 
+Deno.test("fuzzed vdi, vpc and vmdk headers and tables give clean errors", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const rand = rng(7);
+    for (const [name, fmt] of [["a.vdi", "vdi"], ["a.vhd", "vpc"], ["a.vmdk", "vmdk"]]) {
+      await qemuImg(["create", "-f", fmt, name, "4M"], dir);
+      await qemuIo(`${dir}/${name}`, ["write -P 3 0 100k"], fmt);
+      const orig = await Deno.readFile(`${dir}/${name}`);
+      for (let iter = 0; iter < 80; iter++) {
+        const img = orig.slice();
+        for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) {
+          const at = Math.floor(rand() * Math.min(img.length, rand() < 0.7 ? 2048 : img.length));
+          img[at] = Math.floor(rand() * 256);
+        }
+        await Deno.writeFile(`${dir}/f-${name}`, img);
+        try {
+          const dev = await openImage(`${dir}/f-${name}`, { format: fmt, readOnly: true });
+          try {
+            await dev.read(0, new Uint8Array(Math.min(dev.size, 1 << 20)));
+            await mapDevice(dev, 0, Math.min(dev.size, 64 << 20));
+          } finally {
+            await dev.close();
+          }
+        } catch (e) {
+          if (!(e instanceof DiskError)) {
+            throw new Error(`${name} iteration ${iter}: not a clean error: ${(e as Error).stack}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("backing-chain loops, tables past EOF and absurd sizes are refused fast", async () => {
   const { dir, cleanup } = await tempDir();
   try {
