@@ -291,7 +291,14 @@ export class Shell implements ShellContext {
         await this.#reconnect(undefined, undefined, false);
       }
       const opts = optionValues(inv);
-      result = await def.handler(this, opts as never);
+      // A command's own --json is visible to its handler as ctx.json, for its run only.
+      const globalJson = this.json;
+      this.json = globalJson || inv.json;
+      try {
+        result = await def.handler(this, opts as never);
+      } finally {
+        this.json = globalJson;
+      }
     } catch (e) {
       this.#reportError(e);
       return { ok: false, data: undefined };
