@@ -12,8 +12,6 @@ dominfo 11111111-2222-3333-4444-555555555555
 autostart guest1
 start guest1
 dominfo guest1
-managedsave guest1
-dominfo guest1
 dominfo
 dominfo nosuch
 dominfo 42

@@ -15,9 +15,6 @@ domstate test --reason
 define guest1.xml
 domstate guest1 --reason
 start guest1
-managedsave guest1
-domstate guest1 --reason
-start guest1
 domstate guest1 --reason
 domstate
 domstate nosuch

@@ -40,10 +40,8 @@ list --state-running
 list --state-other --all
 resume test
 start guest1
-managedsave guest1
 list --all --managed-save
 list --all
-list --with-managed-save --all --name
 list --all --table --name
 list --table --id
 list --uuid --table

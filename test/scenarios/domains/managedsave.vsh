@@ -1,4 +1,6 @@
 #@ args
+#@ daemon
+#@ uri test+unix:///default?socket={socket}
 #@ files domains/guest2.xml
 # managedsave and managedsave-remove
 managedsave test

@@ -1,4 +1,6 @@
 #@ args
+#@ daemon
+#@ uri test+unix:///default?socket={socket}
 # save and restore through a file
 save test s1.img
 list --all

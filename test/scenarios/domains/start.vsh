@@ -14,7 +14,7 @@ start guest1 --reset-nvram
 start guest1 --pass-fds x
 start guest1 --force-boot
 destroy guest1
-managedsave test
+destroy test
 start test --force-boot
 domstate test --reason
 destroy test

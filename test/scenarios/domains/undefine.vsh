@@ -8,8 +8,7 @@ list --all --name
 undefine guest1
 define guest1.xml
 start guest1
-managedsave guest1
-undefine guest1
+destroy guest1
 undefine guest1 --managed-save
 define guest2.xml
 undefine guest2 --snapshots-metadata --checkpoints-metadata
