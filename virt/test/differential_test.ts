@@ -99,6 +99,15 @@ const DEFINE_XML = `<domain type='test'>
   </devices>
 </domain>`;
 
+const LIVE_XML = `<domain type='test'>
+  <name>live1</name>
+  <uuid>5f4e3d2c-1b0a-4998-8776-655443322110</uuid>
+  <memory unit='MiB'>64</memory>
+  <vcpu>2</vcpu>
+  <os><type>hvm</type></os>
+  <on_reboot>destroy</on_reboot>
+</domain>`;
+
 const NET_ROUTED = `<network>
   <name>net2</name>
   <uuid>22222222-aaaa-bbbb-cccc-555555555555</uuid>
@@ -324,6 +333,39 @@ const STEPS: Step[] = [
   ["interfaceGetXmlDesc", (r) => ({ iface: r.iface, flags: 0 })],
   ["interfaceLookupByName", name("nosuch")],
   ["nodeGetMemoryStats", () => ({ nparams: 0, cellNum: -1, flags: 0 })],
+  ["domainDefineXml", () => ({ xml: LIVE_XML })],
+  ["domainCreateWithFlags", dom({ flags: 0 })],
+  ["domainLookupById", (r) => ({ id: (r.dom as { id: number }).id })],
+  [
+    "domainDefineXml",
+    () => ({ xml: LIVE_XML.replace("<memory unit='MiB'>64", "<memory unit='MiB'>96") }),
+  ],
+  ["domainGetXmlDesc", dom({ flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 2 })],
+  ["domainSetMemoryFlags", dom({ memory: 32768n, flags: 1 })],
+  ["domainSetMemoryFlags", dom({ memory: 49152n, flags: 2 })],
+  ["domainSetMemoryFlags", dom({ memory: 131072n, flags: 2 | 4 })],
+  ["domainSetMemoryFlags", dom({ memory: 131072n, flags: 1 | 4 })],
+  ["domainSetVcpusFlags", dom({ nvcpus: 1, flags: 2 | 4 })],
+  ["domainGetVcpusFlags", dom({ flags: 2 | 4 })],
+  ["domainGetVcpusFlags", dom({ flags: 1 })],
+  ["domainGetInfo", dom()],
+  ["domainGetXmlDesc", dom({ flags: 2 })],
+  ["domainUndefineFlags", dom({ flags: 0 })],
+  ["domainIsPersistent", dom()],
+  ["domainGetXmlDesc", dom({ flags: 2 })],
+  ["domainSetMemoryFlags", dom({ memory: 32768n, flags: 2 })],
+  ["domainLookupByUuid", (r) => ({ uuid: (r.dom as { uuid: Uint8Array }).uuid })],
+  ["domainShutdown", dom()],
+  ["domainLookupByName", name("live1")],
+  ["domainCreateXml", () => ({ xml_desc: LIVE_XML, flags: 0 })],
+  ["domainCreateXml", () => ({ xml_desc: LIVE_XML, flags: 0 })],
+  ["domainDefineXml", () => ({ xml: LIVE_XML.replace("live1", "live2") })],
+  ["domainReboot", dom({ flags: 0 })],
+  ["domainReset", dom({ flags: 0 })],
+  ["domainGetState", dom({ flags: 0 })],
+  ["domainDestroyFlags", dom({ flags: 0 })],
+  ["domainLookupByName", name("live1")],
   ["storagePoolDefineXml", () => ({ xml: POOL_XML, flags: 0 })],
   ["storagePoolGetXmlDesc", (r) => ({ pool: r.pool, flags: 0 })],
   ["storagePoolGetInfo", (r) => ({ pool: r.pool })],
@@ -411,6 +453,18 @@ Deno.test({
   },
 });
 
+/** Connect to a daemon socket that may appear a moment after the main one. */
+async function connectSoon(path: string) {
+  for (let i = 0;; i++) {
+    try {
+      return await connectUnix(path);
+    } catch (e) {
+      if (i >= 40) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 /** Calls a read-only connection may and may not make. */
 const READONLY_STEPS: Step[] = [
   byName("test"),
@@ -440,7 +494,7 @@ Deno.test({
   fn: async () => {
     const daemon = await startPrivateLibvirtd();
     try {
-      const remote = await RemoteClient.open(await connectUnix(daemon.readonlySocketPath), {
+      const remote = await RemoteClient.open(await connectSoon(daemon.readonlySocketPath), {
         name: "test:///default",
         readonly: true,
       });

@@ -254,10 +254,8 @@ export class DomainProcs {
       throw operationInvalid(`cannot delete inactive domain with ${snapshots} snapshots`);
     }
     o.hasManagedSave = false;
-    if (isActive(o)) {
-      o.persistent = false;
-      o.newDef = undefined;
-    } else this.s.removeDomain(o);
+    if (isActive(o)) o.persistent = false;
+    else this.s.removeDomain(o);
   }
 
   private stopped(o: DomainObj, reason: number): void {

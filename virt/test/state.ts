@@ -321,10 +321,10 @@ export class TestState {
       }
       if (live) {
         if (same.def.id !== -1) {
-          throw operationInvalid(`domain '${same.def.name}' is already active`, From.DOM);
+          throw operationInvalid(`domain '${same.def.name}' is already active`, From.DOMAIN);
         }
         if (!same.persistent) {
-          throw operationInvalid(`domain '${same.def.name}' is already being started`, From.DOM);
+          throw operationInvalid(`domain '${same.def.name}' is already being started`, From.DOMAIN);
         }
       }
       if (same.def.id !== -1) {
