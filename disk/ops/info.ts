@@ -9,7 +9,7 @@ import { VmdkImage } from "../formats/vmdk.ts";
 import { VpcImage } from "../formats/vpc.ts";
 import type { Qcow2Snapshot } from "../qcow2/snapshot_table.ts";
 import { qdictOrder, type QDictValue, qdump, qjson, sizeToStr } from "../qobject.ts";
-import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from "../qcow2/format.ts";
+import { COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from "../qcow2/format.ts";
 
 /** One internal snapshot as `qemu-img info` and `snapshot -l` report it. */
 export interface SnapshotInfo {
@@ -120,7 +120,7 @@ export async function describeImage(path: string, format?: string): Promise<Imag
       const data: QDictValue = { compat: h.version >= 3 ? "1.1" : "0.10" };
       if (h.version >= 3) {
         data["extended-l2"] = dev.extendedL2;
-        data["lazy-refcounts"] = (h.compatible & 1) !== 0;
+        data["lazy-refcounts"] = (h.compatible & COMPAT_LAZY_REFCOUNTS) !== 0;
         data["corrupt"] = (h.incompatible & INCOMPAT_CORRUPT) !== 0;
       }
       data["refcount-bits"] = dev.refcountBits;

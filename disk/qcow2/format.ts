@@ -8,8 +8,6 @@ export const QCOW2_MAGIC = 0x514649fb;
 export const EXT_END = 0;
 export const EXT_BACKING_FORMAT = 0xe2792aca;
 export const EXT_FEATURE_TABLE = 0x6803f857;
-export const EXT_BITMAPS = 0x23852875;
-export const EXT_CRYPTO = 0x0537be77;
 export const EXT_DATA_FILE = 0x44415441;
 
 /** Incompatible feature bits. */

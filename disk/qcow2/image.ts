@@ -212,6 +212,12 @@ export class Qcow2Image implements BlockDevice {
       }
     }
     img.#endCluster = Math.ceil(fileSize / cs);
+    if (!readOnly && h.autoclear) {
+      // Autoclear features (persistent bitmaps) are not maintained here: as the spec asks,
+      // clear their bits before changing the image, so other software knows to distrust them.
+      img.header.autoclear = 0;
+      await img.writeHeader();
+    }
     if (!readOnly && h.incompatible & INCOMPAT_DIRTY) {
       // Refcounts may be stale (lazy refcounts); rebuild them before any allocation.
       const { checkQcow2 } = await import("./check.ts");
