@@ -77,21 +77,23 @@ export async function main(argv: string[]): Promise<number> {
     keepaliveCount: cli.keepaliveCount,
   });
 
-  let uri = cli.connect;
-  if (uri === undefined) {
+  if (cli.connect !== undefined) {
+    // An explicit -c connects at once and a failure ends the program, as in virsh.
+    try {
+      await shell.connect(cli.connect, { readonly: cli.readonly });
+    } catch (e) {
+      for (const line of errorLines(e)) output.stderr(`error: ${line}\n`);
+      return 1;
+    }
+  } else {
+    // Otherwise the first command that needs a connection opens the default one.
     const d = defaultUri();
-    uri = d.uri;
     if (d.source === "embedded" && interactive && !cli.quiet) {
       output.stderr(
         "vsh: no URI given and no local libvirtd found: using the embedded test:///default\n",
       );
     }
-  }
-  try {
-    await shell.connect(uri, { readonly: cli.readonly });
-  } catch (e) {
-    for (const line of errorLines(e)) output.stderr(`error: ${line}\n`);
-    return 1;
+    shell.setUri(d.uri, cli.readonly);
   }
 
   try {

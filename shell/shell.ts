@@ -109,6 +109,15 @@ export class Shell implements ShellContext {
     this.#exit = true;
   }
 
+  /**
+   * Choose the URI without connecting: the first command that needs a connection opens it
+   * (virsh connects lazily when the URI was not given with -c).
+   */
+  setUri(uri: string, readonly: boolean): void {
+    this.#uri = uri;
+    this.readonly = readonly;
+  }
+
   async connect(uri: string | undefined, options: { readonly?: boolean } = {}): Promise<void> {
     await this.#reconnect(uri, options.readonly, true);
   }
