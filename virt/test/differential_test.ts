@@ -517,3 +517,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a save image written by libvirtd restores in the embedded driver",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const daemon = await startPrivateLibvirtd();
+    try {
+      const remote = await RemoteClient.open(await connectUnix(daemon.socketPath), {
+        name: "test:///default",
+        readonly: false,
+      });
+      try {
+        const { dom } = await remote.call("domainLookupByName", { name: "test" });
+        await remote.call("domainSave", { dom, to: `${dir}/libvirt.save` });
+      } finally {
+        await remote.close();
+      }
+      const drv = await openTestDriver("test:///default", { readonly: false });
+      try {
+        const { dom } = await drv.call("domainLookupByName", { name: "test" });
+        await drv.call("domainDestroy", { dom });
+        await drv.call("domainRestore", { from: `${dir}/libvirt.save` });
+        assertEquals(await drv.call("domainGetState", { dom, flags: 0 }), { state: 1, reason: 3 });
+      } finally {
+        await drv.close();
+      }
+    } finally {
+      await daemon.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
