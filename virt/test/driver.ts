@@ -8,7 +8,7 @@ import { checkFlags, invalidArg, noSupport, readOnly } from "./errors.ts";
 import { DomainProcs } from "./domains.ts";
 import { GuestProcs } from "./guest.ts";
 import { SnapshotProcs } from "./snapshots.ts";
-import { capabilitiesXml, NODE_CPU_STATS, SYSINFO_XML } from "./host.ts";
+import { capabilitiesXml, cpuModelNames, NODE_CPU_STATS, SYSINFO_XML } from "./host.ts";
 import { InterfaceProcs, NetworkProcs, StorageProcs } from "./objects.ts";
 import type { TestState } from "./state.ts";
 
@@ -201,7 +201,7 @@ export class TestDriver implements Driver {
           field,
           value,
         }));
-        return { params, nparams: params.length };
+        return { params, nparams: 0 };
       },
       nodeGetCpuMap: (a) => {
         checkFlags(a.flags, 0, "testNodeGetCPUMap");
@@ -212,6 +212,12 @@ export class TestDriver implements Driver {
         };
       },
       nodeGetSecurityModel: () => ({ model: "testSecurity", doi: "" }),
+      connectGetCpuModelNames: (a) => {
+        checkFlags(a.flags, 0, "testConnectGetCPUModelNames");
+        const models = cpuModelNames(a.arch);
+        if (!models) throw invalidArg(`cannot find architecture ${a.arch}`);
+        return { models: a.need_results ? models : [], ret: models.length };
+      },
 
       domainLookupByName: (a) => d.lookupByName(a),
       domainLookupById: (a) => d.lookupById(a),
