@@ -3,8 +3,15 @@
 import type { CompleterKind, OptionDef } from "./command.ts";
 import type { Shell } from "./shell.ts";
 
-/** Names of live objects of one kind on the shell's connection (empty when unavailable). */
-export async function liveNames(shell: Shell, kind: CompleterKind): Promise<string[]> {
+/**
+ * Names of live objects of one kind on the shell's connection (empty when unavailable).
+ * Snapshots are those of `domain`, the domain already named on the line.
+ */
+export async function liveNames(
+  shell: Shell,
+  kind: CompleterKind,
+  domain?: string,
+): Promise<string[]> {
   if (!shell.connected) return [];
   const conn = shell.conn;
   try {
@@ -37,6 +44,12 @@ export async function liveNames(shell: Shell, kind: CompleterKind): Promise<stri
           names.push(...vols.vols.map((v) => v.name));
         }
         return names;
+      }
+      case "snapshot": {
+        if (!domain) return [];
+        const { dom } = await conn.call("domainLookupByName", { name: domain });
+        const r = await conn.call("domainListAllSnapshots", { dom, need_results: 1, flags: 0 });
+        return r.snapshots.map((s) => s.name);
       }
       default:
         return [];
@@ -86,7 +99,11 @@ export async function complete(shell: Shell, line: string): Promise<string[]> {
     let names: string[] = [];
     if (kind === "command") names = shell.registry.names();
     else if (kind === "file") names = fileNames(shell, current);
-    else names = await liveNames(shell, kind);
+    else {names = await liveNames(
+        shell,
+        kind,
+        kind === "snapshot" ? domainOnLine(cmd, done) : undefined,
+      );}
     return names.filter((n) => n.startsWith(current));
   }
   if (current === "" || current.startsWith("-")) {
@@ -94,6 +111,20 @@ export async function complete(shell: Shell, line: string): Promise<string[]> {
       .filter((n) => n.startsWith(current) && !done.includes(n));
   }
   return [];
+}
+
+/** The value given on the line to the command's domain option, by name or by position. */
+function domainOnLine(
+  cmd: { options: Record<string, OptionDef> },
+  done: string[],
+): string | undefined {
+  const entries = Object.entries(cmd.options);
+  const domainOpt = entries.find(([, d]) => "complete" in d && d.complete === "domain")?.[0];
+  if (!domainOpt) return undefined;
+  const named = done.indexOf(`--${domainOpt}`);
+  if (named >= 0) return done[named + 1];
+  // The domain option is the first positional one in every command that has it.
+  return done.slice(1).find((w) => !w.startsWith("--"));
 }
 
 function fileNames(shell: Shell, current: string): string[] {
