@@ -181,21 +181,21 @@ export const desc = defineCommand({
     const readFlags = opts.config ? XmlFlags.INACTIVE : 0;
     const r = new Result();
     const given = opts["new-desc"].length > 0;
+    // virsh reads the current text first in every case, so a read failure comes first.
+    const current = await domainDescription(dom, title, readFlags);
     if (!opts.edit && !given) {
-      const current = await domainDescription(dom, title, readFlags);
       r.data = { [what]: current };
       if (current.length > 0) return r.print(current);
       return r.extra(`No ${what} for domain: ${dom.name}`);
     }
-    let value = given ? opts["new-desc"].join(" ") : await domainDescription(dom, title, readFlags);
+    let value = given ? opts["new-desc"].join(" ") : current;
     if (opts.edit) {
-      let edited = await ctx.edit(value, ".txt");
+      value = await ctx.edit(value, ".txt");
       // Editors like to end files with a newline; a title is one line.
-      if (title && edited.endsWith("\n")) edited = edited.slice(0, -1);
-      if (edited === value) {
+      if (title && value.endsWith("\n")) value = value.slice(0, -1);
+      if (value === current) {
         return r.extra(title ? "Domain title not changed\n" : "Domain description not changed\n");
       }
-      value = edited;
     }
     try {
       await dom.setMetadata(type, value, null, null, flags);

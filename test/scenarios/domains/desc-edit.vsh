@@ -7,3 +7,8 @@ desc guest1 --edit
 desc guest1
 desc guest1 --title --edit
 desc test --edit
+desc test hello
+desc test --edit abc
+desc test
+desc test --edit --title hello scenarios
+desc test --title

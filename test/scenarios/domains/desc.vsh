@@ -25,3 +25,10 @@ desc guest1 --config --title
 list --all --title
 desc nosuch
 desc
+create guest1.xml
+undefine guest1
+create guest1.xml
+desc guest1 --config hello
+desc guest1 --config --title x
+desc guest1 --live --title live title
+desc guest1 --title
