@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../test/assert.ts";
 import { qemuImg, qemuIo, run, tempDir } from "./_test_util.ts";
+import { imageCheck } from "./ops/check.ts";
 import { imageInfo } from "./ops/info.ts";
 import { imageMap } from "./ops/map.ts";
 import { openImage } from "./open.ts";
@@ -99,6 +100,27 @@ Deno.test("corrupt bit: readable, never opened for writing", async () => {
     const ro = await openImage(`${dir}/c.qcow2`, { readOnly: true });
     await ro.read(0, new Uint8Array(512));
     await ro.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("persistent bitmaps: reported and counted like qemu-img, dropped cleanly on write", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await qemuImg(["create", "-f", "qcow2", "bm.qcow2", "10M"], dir);
+    await qemuIo(`${dir}/bm.qcow2`, ["write -P 1 0 1M"]);
+    await qemuImg(["bitmap", "--add", "bm.qcow2", "b0"], dir);
+    await qemuImg(["bitmap", "--add", "-g", "128k", "bm.qcow2", "b1"], dir);
+    await sameOutputs(dir, "bm.qcow2");
+    const chk = await imageCheck(`${dir}/bm.qcow2`);
+    assertEquals(chk.text, await qemuImg(["check", `${dir}/bm.qcow2`]));
+    const img = await openImage(`${dir}/bm.qcow2`);
+    await img.write(2 << 20, new Uint8Array(65536).fill(9));
+    await img.close();
+    const after = await run("qemu-img", ["check", "bm.qcow2"], dir);
+    assertEquals(after.code, 0, after.stdout + after.stderr);
+    assert(!(await qemuImg(["info", `${dir}/bm.qcow2`])).includes("bitmaps:"));
   } finally {
     await cleanup();
   }

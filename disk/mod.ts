@@ -99,3 +99,4 @@ export {
   parseSizeValue,
   splitOptions,
 } from "./options.ts";
+export { type Qcow2Bitmap, readBitmaps } from "./qcow2/bitmaps.ts";

@@ -4,6 +4,7 @@ import { DiskError } from "../errors.ts";
 import type { FileDevice } from "../file.ts";
 import { openImage, resolveBackingPath } from "../open.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
+import { readBitmaps } from "../qcow2/bitmaps.ts";
 import { VdiImage } from "../formats/vdi.ts";
 import { VmdkImage } from "../formats/vmdk.ts";
 import { VpcImage } from "../formats/vpc.ts";
@@ -125,6 +126,15 @@ export async function describeImage(path: string, format?: string): Promise<Imag
       }
       data["refcount-bits"] = dev.refcountBits;
       data["compression-type"] = h.compressionType === 1 ? "zstd" : "zlib";
+      const bitmaps = await readBitmaps(dev);
+      if (bitmaps.length) {
+        data.bitmaps = bitmaps.map((b) => {
+          const flags: string[] = [];
+          if (b.flags & 1) flags.push("in-use");
+          if (b.flags & 2) flags.push("auto");
+          return { name: b.name, granularity: b.granularity, flags };
+        });
+      }
       info.formatSpecific = { type: "qcow2", data };
     } else if (dev instanceof VdiImage) {
       info.clusterSize = dev.blockSize;

@@ -2,6 +2,7 @@
 // stored refcount is compared with the references the metadata actually makes.
 
 import { DiskError } from "../errors.ts";
+import { bitmapDataClusters, readBitmaps } from "./bitmaps.ts";
 import type { Qcow2Image } from "./image.ts";
 
 /** Counters of one check pass, named as qemu's BdrvCheckResult. */
@@ -159,6 +160,12 @@ export async function checkQcow2(
   for (const s of img.snapshots) await walk(s.l1TableOffset, s.l1Size, false);
   inc(img.header.snapshotsOffset, img.snapshotsSize);
   inc(img.header.refcountTableOffset, img.header.refcountTableClusters * cs);
+  const bitmaps = await readBitmaps(img);
+  if (bitmaps.length) inc(img.header.bitmaps!.directoryOffset, img.header.bitmaps!.directorySize);
+  for (const b of bitmaps) {
+    inc(b.tableOffset, b.tableSize * 8);
+    for (const off of await bitmapDataClusters(img, b)) inc(off, cs);
+  }
   img.reftable.forEach((off, i) => {
     if (!off) return;
     if (off % cs) {

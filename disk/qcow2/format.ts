@@ -9,6 +9,9 @@ export const EXT_END = 0;
 export const EXT_BACKING_FORMAT = 0xe2792aca;
 export const EXT_FEATURE_TABLE = 0x6803f857;
 export const EXT_DATA_FILE = 0x44415441;
+export const EXT_BITMAPS = 0x23852875;
+/** Autoclear bit: the bitmaps extension is consistent with the image. */
+export const AUTOCLEAR_BITMAPS = 1;
 
 /** Incompatible feature bits. */
 export const INCOMPAT_DIRTY = 1;
@@ -95,6 +98,8 @@ export interface Qcow2Header {
   dataFile?: string;
   /** The header carries a feature-name table. */
   hasFeatureTable: boolean;
+  /** The persistent-bitmaps extension, when present (its bytes stay in otherExtensions). */
+  bitmaps?: { count: number; directorySize: number; directoryOffset: number };
   /** Header extensions kept verbatim. */
   otherExtensions: RawExtension[];
 }
@@ -203,7 +208,17 @@ export function parseHeader(buf: Uint8Array, fileSize: number): Qcow2Header {
     if (type === EXT_BACKING_FORMAT) h.backingFormat = dec.decode(data);
     else if (type === EXT_FEATURE_TABLE) h.hasFeatureTable = true;
     else if (type === EXT_DATA_FILE) h.dataFile = dec.decode(data);
-    else h.otherExtensions.push({ type, data });
+    else {
+      if (type === EXT_BITMAPS && len === 24) {
+        const b = new DataView(data.buffer, data.byteOffset, 24);
+        h.bitmaps = {
+          count: b.getUint32(0),
+          directorySize: u64(b, 8),
+          directoryOffset: u64(b, 16),
+        };
+      }
+      h.otherExtensions.push({ type, data });
+    }
     off += (len + 7) & ~7;
   }
   if (h.backingFileOffset) {

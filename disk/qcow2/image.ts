@@ -6,6 +6,7 @@ import type { BlockDevice, BlockExtent } from "../block.ts";
 import { DiskError } from "../errors.ts";
 import type { FileDevice } from "../file.ts";
 import {
+  EXT_BITMAPS,
   INCOMPAT_CORRUPT,
   INCOMPAT_DATA_FILE,
   INCOMPAT_DIRTY,
@@ -212,12 +213,7 @@ export class Qcow2Image implements BlockDevice {
       }
     }
     img.#endCluster = Math.ceil(fileSize / cs);
-    if (!readOnly && h.autoclear) {
-      // Autoclear features (persistent bitmaps) are not maintained here: as the spec asks,
-      // clear their bits before changing the image, so other software knows to distrust them.
-      img.header.autoclear = 0;
-      await img.writeHeader();
-    }
+    if (!readOnly && (h.autoclear || h.bitmaps)) await img.#dropBitmaps();
     if (!readOnly && h.incompatible & INCOMPAT_DIRTY) {
       // Refcounts may be stale (lazy refcounts); rebuild them before any allocation.
       const { checkQcow2 } = await import("./check.ts");
@@ -226,6 +222,31 @@ export class Qcow2Image implements BlockDevice {
       await img.writeHeader();
     }
     return img;
+  }
+
+  /**
+   * Persistent bitmaps are not kept up to date by this library, so before any change they
+   * are removed (header first, then their clusters freed), and autoclear bits are cleared
+   * as the specification asks of software that does not maintain those features.
+   */
+  async #dropBitmaps(): Promise<void> {
+    const { readBitmaps, bitmapDataClusters } = await import("./bitmaps.ts");
+    const bitmaps = await readBitmaps(this);
+    const ext = this.header.bitmaps;
+    const freed: Array<[number, number]> = [];
+    if (ext && bitmaps.length) {
+      freed.push([ext.directoryOffset, ext.directorySize]);
+      for (const b of bitmaps) {
+        freed.push([b.tableOffset, b.tableSize * 8]);
+        for (const off of await bitmapDataClusters(this, b)) freed.push([off, this.clusterSize]);
+      }
+    }
+    this.header.otherExtensions = this.header.otherExtensions.filter((e) => e.type !== EXT_BITMAPS);
+    this.header.bitmaps = undefined;
+    this.header.autoclear = 0;
+    await this.writeHeader();
+    for (const [off, len] of freed) this.updateRefcounts(off, len, -1);
+    this.flushSync();
   }
 
   /** Sets the device read for unallocated clusters. */
