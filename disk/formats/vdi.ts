@@ -100,6 +100,7 @@ export class VdiImage extends TableImage {
     return { corruptions, messages };
   }
 
+  /** Where block `index` lives. */
   protected locate(index: number): BlockLocation {
     const e = this.#map[index];
     if (e === undefined || e >= 0xfffffffe || e === UNALLOCATED) {

@@ -123,6 +123,7 @@ export class VmdkImage extends TableImage {
     return { corruptions, messages };
   }
 
+  /** Where block `index` lives. */
   protected locate(index: number): BlockLocation {
     const t = this.#table(Math.floor(index / this.#gtes));
     const e = t ? t[index % this.#gtes] : 0;
