@@ -314,7 +314,8 @@ export function parseDomainElement(root: XmlElement): DomainDef {
       }
     }
     vcpuPlacement = vcpuEl.attrs.placement ?? "static";
-    cpuset = vcpuEl.attrs.cpuset;
+    const cpus = parseCpuset(vcpuEl.attrs.cpuset);
+    cpuset = cpus ? formatCpuset(cpus) : undefined;
   }
 
   const lifecycle = (tag: string, dflt: string): string => {
@@ -329,6 +330,8 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     if (KEPT_TOP.has(c.name) && !extra[c.name]) extra[c.name] = stripWhitespace(c);
   }
   if (!extra.clock) extra.clock = el("clock", { offset: "utc" });
+  if (extra.memtune) extra.memtune = normalizeMemtune(extra.memtune);
+  if (extra.cpu) extra.cpu = normalizeCpu(extra.cpu);
 
   const title = childText(root, "title");
   if (title !== undefined && title.includes("\n")) {
@@ -374,6 +377,29 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   }
   if (vcpuMax === 0) throw err.internal("CPU IDs in <numa> exceed the <vcpu> count");
   return def;
+}
+
+/** <memtune> limits in KiB, in libvirt's order. */
+function normalizeMemtune(m: XmlElement): XmlElement {
+  const out: XmlElement[] = [];
+  for (const tag of ["hard_limit", "soft_limit", "swap_hard_limit", "min_guarantee"]) {
+    const e = child(m, tag);
+    const kib = parseMemory(e, `./memtune/${tag}[1]`);
+    if (kib !== undefined) out.push(el(tag, { unit: "KiB" }, [String(kib)]));
+  }
+  return { name: "memtune", attrs: {}, children: out };
+}
+
+/** <cpu> with the defaults libvirt fills into its topology. */
+function normalizeCpu(c: XmlElement): XmlElement {
+  return {
+    ...c,
+    children: c.children.map((k) => {
+      if (typeof k === "string" || k.name !== "topology") return k;
+      const { sockets, dies, cores, threads, ...rest } = k.attrs;
+      return el("topology", { sockets, dies: dies ?? "1", cores, threads, ...rest });
+    }),
+  };
 }
 
 /** Whether any device carries its own <boot order=.../>, which replaces <os><boot dev=.../>. */
@@ -489,7 +515,10 @@ const DISK_CHILD_ORDER = [
 const NET_CHILD_ORDER = [
   "mac",
   "source",
+  "vlan",
   "virtualport",
+  "bandwidth",
+  "port",
   "ip",
   "route",
   "script",
@@ -505,9 +534,6 @@ const NET_CHILD_ORDER = [
   "teaming",
   "link",
   "mtu",
-  "bandwidth",
-  "vlan",
-  "port",
   "coalesce",
   "boot",
   "rom",
