@@ -31,6 +31,7 @@ export const dumpxml = defineCommand({
   group: "domain",
   summary: "domain information in XML",
   description: "Output the domain information as an XML dump to stdout.",
+  json: "the XML document (or the --xpath matches) as a string",
   options: {
     domain: opt.domain(),
     inactive: opt.bool("show inactive defined XML"),
@@ -163,6 +164,7 @@ export const desc = defineCommand({
   group: "domain",
   summary: "show or set domain's description or title",
   description: "Allows setting or modifying the description or title of a domain.",
+  json: "the description or title",
   options: {
     domain: opt.domain(),
     live: opt.bool("modify/get running state"),
@@ -215,6 +217,7 @@ function memoryCommand(name: string, summary: string, description: string, help:
     group: "domain",
     summary,
     description,
+    json: "the size set, in KiB",
     options: {
       domain: opt.domain(),
       kilobytes: opt.alias("size"),
@@ -264,6 +267,7 @@ export const setvcpus = defineCommand({
   group: "domain",
   summary: "change number of virtual CPUs",
   description: "Change the number of virtual CPUs in the guest domain.",
+  json: "the count set",
   options: {
     domain: opt.domain(),
     count: opt.int("number of virtual CPUs", { required: true }),
@@ -340,6 +344,7 @@ export const vcpucount = defineCommand({
   group: "domain",
   summary: "domain vcpu counts",
   description: "Returns the number of virtual CPUs used by the domain.",
+  json: "the count, or the counts by maximum/current and config/live",
   options: {
     domain: opt.domain(),
     maximum: opt.bool("get maximum count of vcpus"),
@@ -452,6 +457,7 @@ export const vcpuinfo = defineCommand({
   group: "domain",
   summary: "detailed domain vcpu information",
   description: "Returns basic information about the domain virtual CPUs.",
+  json: "an array of vCPUs: vcpu, cpu, state, cpuTime",
   options: {
     domain: opt.domain(),
     pretty: opt.bool("return human readable output"),

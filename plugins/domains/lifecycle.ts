@@ -49,6 +49,7 @@ export const define = defineCommand({
   group: "domain",
   summary: "define (but don't start) a domain from an XML file",
   description: "Define a domain.",
+  json: "the new domain's name and the file",
   options: {
     file: opt.data("file containing an XML domain description", {
       required: true,
@@ -79,6 +80,7 @@ export const create = defineCommand({
   group: "domain",
   summary: "create a domain from an XML file",
   description: "Create a domain.",
+  json: "the new domain's name, ID and the file",
   options: {
     file: opt.data("file containing an XML domain description", {
       required: true,
@@ -125,6 +127,7 @@ export const start = defineCommand({
   description: "Start a domain, either from the last managedsave\n" +
     "    state, or via a fresh boot if no managedsave state\n" +
     "    is present.",
+  json: "the domain's name",
   options: {
     domain: opt.domain("name of the inactive domain"),
     console: opt.bool("attach to console after creation"),
@@ -220,6 +223,7 @@ function simpleAction(
     group: "domain",
     summary,
     description,
+    json: "the domain's name",
     options: { domain: opt.domain() },
     async handler(ctx, opts) {
       const dom = await commandDomain(ctx, opts.domain);
@@ -423,6 +427,7 @@ export const undefine = defineCommand({
   group: "domain",
   summary: "undefine a domain",
   description: "Undefine an inactive domain, or convert persistent to transient.",
+  json: "the domain's name and the volumes removed",
   options: {
     domain: opt.domain(),
     "managed-save": opt.bool("remove domain managed state file"),
@@ -596,6 +601,7 @@ export const save = defineCommand({
   group: "domain",
   summary: "save a domain state to a file",
   description: "Save the RAM state of a running domain.",
+  json: "the domain's name and the file",
   options: {
     domain: opt.domain(),
     file: opt.data("where to save the data", { required: true, complete: "file" }),
@@ -629,6 +635,7 @@ export const restore = defineCommand({
   group: "domain",
   summary: "restore a domain from a saved state in a file",
   description: "Restore a domain.",
+  json: "the file",
   options: {
     file: opt.data("the state to restore", { required: true, complete: "file" }),
     "bypass-cache": opt.bool("avoid file system cache when restoring"),

@@ -55,6 +55,7 @@ export const list = defineCommand({
   group: "monitor",
   summary: "list domains",
   description: "Returns list of domains.",
+  json: "an array of domains: id (-1 when inactive), name, state, and title or uuid when asked",
   options: {
     inactive: opt.bool("list inactive domains"),
     all: opt.bool("list inactive & active domains"),
@@ -166,6 +167,8 @@ export const dominfo = defineCommand({
   group: "monitor",
   summary: "domain information",
   description: "Returns basic information about the domain.",
+  json:
+    "id, name, uuid, osType, state, cpus, cpuTime (ns), maxMemory and usedMemory (KiB), persistent, autostart, managedSave, security",
   options: { domain: opt.domain() },
   async handler(ctx, opts) {
     const dom = await commandDomain(ctx, opts.domain);
@@ -266,6 +269,7 @@ export const domstate = defineCommand({
   group: "monitor",
   summary: "domain state",
   description: "Returns state about a domain.",
+  json: "state and reason",
   options: {
     domain: opt.domain(),
     reason: opt.bool("also print reason for the state"),
@@ -286,6 +290,7 @@ export const domid = defineCommand({
   group: "domain",
   summary: "convert a domain name or UUID to domain id",
   description: "",
+  json: "the ID (null when inactive)",
   options: { domain: opt.domain("domain name or uuid") },
   async handler(ctx, opts) {
     const dom = await commandDomain(ctx, opts.domain, { name: true, uuid: true });
@@ -300,6 +305,7 @@ export const domname = defineCommand({
   group: "domain",
   summary: "convert a domain id or UUID to domain name",
   description: "",
+  json: "the name",
   options: { domain: opt.domain("domain id or uuid") },
   async handler(ctx, opts) {
     const dom = await commandDomain(ctx, opts.domain, { id: true, uuid: true });
@@ -314,6 +320,7 @@ export const domuuid = defineCommand({
   group: "domain",
   summary: "convert a domain name or id to domain UUID",
   description: "",
+  json: "the UUID",
   options: { domain: opt.domain("domain id or name") },
   async handler(ctx, opts) {
     const dom = await commandDomain(ctx, opts.domain, { name: true, id: true });
@@ -328,6 +335,7 @@ export const domblklist = defineCommand({
   group: "monitor",
   summary: "list all domain blocks",
   description: "Get the summary of block devices for a domain.",
+  json: "an array of disks: type, device, target, source",
   options: {
     domain: opt.domain(),
     inactive: opt.bool("get inactive rather than running configuration"),
@@ -381,6 +389,7 @@ export const domiflist = defineCommand({
   group: "monitor",
   summary: "list all domain virtual interfaces",
   description: "Get the summary of virtual interfaces for a domain.",
+  json: "an array of interfaces: interface, type, source, model, mac",
   options: {
     domain: opt.domain(),
     inactive: opt.bool("get inactive rather than running configuration"),
@@ -431,6 +440,7 @@ export const domblkinfo = defineCommand({
   group: "monitor",
   summary: "domain block device size information",
   description: "Get block device size info for a domain.",
+  json: "capacity, allocation and physical bytes (an array with target for --all)",
   options: {
     domain: opt.domain(),
     device: opt.string("block device", { emptyOk: true }),
@@ -507,6 +517,7 @@ export const domblkstat = defineCommand({
   summary: "get device block stats for a domain",
   description:
     "Get device block stats for a running domain. See man page or use --human for explanation of fields",
+  json: "the statistics by field name",
   options: {
     domain: opt.domain(),
     device: opt.string("block device", { emptyOk: true }),
@@ -594,6 +605,7 @@ export const domifstat = defineCommand({
   group: "monitor",
   summary: "get network interface stats for a domain",
   description: "Get network interface stats for a running domain.",
+  json: "the statistics by field name",
   options: {
     domain: opt.domain(),
     interface: opt.data("interface device specified by name or MAC Address", {
@@ -653,6 +665,7 @@ export const dommemstat = defineCommand({
   group: "monitor",
   summary: "get memory statistics for a domain",
   description: "Get memory statistics for a running domain.",
+  json: "the statistics by name",
   options: {
     domain: opt.domain(),
     period: opt.int("period in seconds to set collection"),
