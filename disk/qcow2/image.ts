@@ -1106,6 +1106,10 @@ export class Qcow2Image implements BlockDevice {
   async createSnapshot(name: string, now = Date.now()): Promise<Qcow2Snapshot> {
     this.#checkWritable(0, 0);
     if (this.snapshots.length >= MAX_SNAPSHOTS) throw new DiskError("usage", "Too many snapshots");
+    if (this.maxRefcount < 2) {
+      // Every shared cluster would need a refcount of 2 (qemu fails the same way, with EINVAL).
+      throw new DiskError("usage", `Could not create snapshot '${name}': -22 (Invalid argument)`);
+    }
     await this.flush();
     const ids = this.snapshots.map((s) => Number(s.id)).filter((n) => Number.isFinite(n));
     const id = String(ids.length ? Math.max(...ids) + 1 : 1);
