@@ -83,6 +83,15 @@ async function run(drv: Driver, steps: Step[]): Promise<unknown[]> {
 }
 
 const name = (n: string) => () => ({ name: n });
+
+/** A networkUpdate on the default network followed by a look at its XML. */
+function netUpdate(section: number, command: number, xml: string): Step[] {
+  return [
+    ["networkLookupByName", name("default")],
+    ["networkUpdate", (r) => ({ net: r.net, command, section, parentIndex: -1, xml, flags: 0 })],
+    ["networkGetXmlDesc", (r) => ({ net: r.net, flags: 0 })],
+  ];
+}
 const dom = (extra: Record<string, unknown> = {}) => (r: Refs) => ({ dom: r.dom, ...extra });
 const byName = (n: string): Step => ["domainLookupByName", name(n)];
 
@@ -318,6 +327,24 @@ const STEPS: Step[] = [
   ["networkGetBridgeName", (r) => ({ net: r.net })],
   ["networkIsActive", (r) => ({ net: r.net })],
   ["networkLookupByName", name("nosuch")],
+  ...netUpdate(4, 3, "<host mac='52:54:00:00:00:01' ip='192.168.122.45'/>"),
+  ...netUpdate(4, 4, "<host mac='52:54:00:00:00:02' name='b' ip='192.168.122.46'/>"),
+  ...netUpdate(4, 3, "<host mac='52:54:00:00:00:01' ip='192.168.122.47'/>"),
+  ...netUpdate(4, 1, "<host mac='52:54:00:00:00:01' ip='192.168.122.48'/>"),
+  ...netUpdate(4, 1, "<host mac='52:54:00:00:00:09' ip='192.168.122.49'/>"),
+  ...netUpdate(4, 2, "<host mac='52:54:00:00:00:02'/>"),
+  ...netUpdate(4, 2, "<host mac='52:54:00:00:00:02'/>"),
+  ...netUpdate(5, 3, "<range start='192.168.122.100' end='192.168.122.110'/>"),
+  ...netUpdate(5, 3, "<range start='192.168.122.100' end='192.168.122.110'/>"),
+  ...netUpdate(5, 1, "<range start='192.168.122.100' end='192.168.122.110'/>"),
+  ...netUpdate(5, 2, "<range start='192.168.122.100' end='192.168.122.110'/>"),
+  ...netUpdate(10, 4, "<host ip='192.168.122.2'><hostname>foo</hostname></host>"),
+  ...netUpdate(10, 3, "<host ip='192.168.122.3'><hostname>bar</hostname></host>"),
+  ...netUpdate(10, 3, "<host ip='192.168.122.3'><hostname>baz</hostname></host>"),
+  ...netUpdate(10, 2, "<host ip='192.168.122.2'><hostname>foo</hostname></host>"),
+  ...netUpdate(10, 2, "<host ip='192.168.122.9'><hostname>nope</hostname></host>"),
+  ...netUpdate(1, 1, "<bridge name='virbr9'/>"),
+  ...netUpdate(4, 3, "<range start='1.2.3.4' end='1.2.3.5'/>"),
   ["networkDefineXml", () => ({ xml: NET_ROUTED })],
   ["networkGetXmlDesc", (r) => ({ net: r.net, flags: 0 })],
   ["networkCreate", (r) => ({ net: r.net })],

@@ -18,6 +18,7 @@ import {
   type VolumeDef,
 } from "../xml/pool.ts";
 import { parseXml } from "../xml/tree.ts";
+import { updateNetworkDef } from "./netupdate.ts";
 import { formatUuid, uuidEqual } from "../xml/uuid.ts";
 import {
   checkFlags,
@@ -162,6 +163,25 @@ export class NetworkProcs {
       n.newDef = undefined;
     }
     if (!n.persistent) this.s.networks = this.s.networks.filter((x) => x !== n);
+  }
+
+  update(a: Args) {
+    checkFlags(a.flags, 1 | 2, "testNetworkUpdate");
+    const n = this.byUuid(a.net.uuid);
+    let flags = a.flags;
+    if ((flags & 3) === 0) flags |= n.active ? 1 : 2;
+    if ((flags & 1) && !n.active) throw operationInvalid("network is not running", From.NETWORK);
+    if ((flags & 2) && !n.persistent) {
+      throw operationInvalid(
+        "cannot change persistent config of a transient network",
+        From.NETWORK,
+      );
+    }
+    const targets = new Set([
+      ...(flags & 1 ? [n.def] : []),
+      ...(flags & 2 ? [n.newDef ?? n.def] : []),
+    ]);
+    for (const def of targets) updateNetworkDef(def, a.command, a.section, a.parentIndex, a.xml);
   }
 
   getBridgeName(a: Args) {
