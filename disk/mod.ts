@@ -47,6 +47,7 @@ export {
 } from "./ops/check.ts";
 export { CheckFailed, checkQcow2 } from "./qcow2/check.ts";
 export {
+  CreateFailed,
   createImage,
   type CreateOptions,
   type CreateResult,
