@@ -63,6 +63,8 @@ export class Shell implements ShellContext {
   #uri: string | undefined;
   #disconnected = false;
   #stopWatching: (() => void) | undefined;
+  #running = false;
+  #lostInCall: unknown;
   #cwd: string;
   #exit = false;
   #readLine?: (prompt: string) => Promise<string | null>;
@@ -138,6 +140,10 @@ export class Shell implements ShellContext {
       ? "Failed to reconnect to the hypervisor"
       : "failed to connect to the hypervisor";
     if (target === undefined) throw new VshError(failure);
+    // libvirt keeps the error that broke a call on the old connection, and closing that
+    // connection raises it again: a failed reconnect reports it instead of its own.
+    const stale = this.#lostInCall;
+    this.#lostInCall = undefined;
     try {
       this.#conn = await Connection.open(target, {
         readonly: ro,
@@ -145,7 +151,7 @@ export class Shell implements ShellContext {
         keepaliveCount: this.keepaliveCount,
       });
     } catch (e) {
-      throw new VshError(failure, { cause: e });
+      throw new VshError(failure, { cause: stale ?? e });
     }
     // Keepalive asked for on a driver without it (the embedded test driver) is refused, as
     // virsh refuses it when virConnectSetKeepAlive fails.
@@ -180,8 +186,10 @@ export class Shell implements ShellContext {
   #watch(conn: Connection, uri: string): void {
     const driver = conn.driver as Partial<RemoteClient>;
     if (typeof driver.onClose !== "function") return;
-    this.#stopWatching = driver.onClose((_error, reason) => {
+    this.#stopWatching = driver.onClose((error, reason) => {
       if (reason === CloseReason.CLIENT) return;
+      // A keepalive timeout is the client's own verdict, not an error the call kept.
+      if (this.#running && reason !== CloseReason.KEEPALIVE) this.#lostInCall = error;
       const why = reason === CloseReason.EOF
         ? "end of file"
         : reason === CloseReason.KEEPALIVE
@@ -303,10 +311,12 @@ export class Shell implements ShellContext {
       // A command's own --json is visible to its handler as ctx.json, for its run only.
       const globalJson = this.json;
       this.json = globalJson || inv.json;
+      this.#running = true;
       try {
         result = await def.handler(this, opts as never);
       } finally {
         this.json = globalJson;
+        this.#running = false;
       }
     } catch (e) {
       this.#reportError(e);

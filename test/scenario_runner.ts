@@ -37,7 +37,8 @@ export type DaemonAction =
   | { kind: "restart" }
   | { kind: "sigstop" }
   | { kind: "sigcont" }
-  | { kind: "sleep"; ms: number };
+  | { kind: "sleep"; ms: number }
+  | { kind: "later"; ms: number; action: DaemonAction };
 
 /** One part of a script, and the action that follows it (none after the last). */
 export interface ScriptStep {
@@ -53,10 +54,14 @@ function parseAction(path: string, text: string): DaemonAction {
     case "sigstop":
     case "sigcont":
       return { kind };
-    case "sleep": {
+    case "sleep":
+    case "later": {
       const ms = Number(arg);
-      if (!Number.isInteger(ms) || ms < 0) throw new Error(`${path}: bad #@@ sleep ${arg}`);
-      return { kind, ms };
+      if (!Number.isInteger(ms) || ms < 0) throw new Error(`${path}: bad #@@ ${kind} ${arg}`);
+      if (kind === "sleep") return { kind, ms };
+      // `later MS ACTION`: the action happens MS ms on, while the next part runs.
+      const rest = text.trim().split(/\s+/).slice(2).join(" ");
+      return { kind, ms, action: parseAction(path, rest) };
     }
     default:
       throw new Error(`${path}: unknown action #@@ ${text.trim()}`);

@@ -60,7 +60,7 @@ if (daemonSkip !== null) {
   }
 }
 
-function daemonHooks(d: PrivateLibvirtd): DaemonHooks {
+function daemonHooks(d: PrivateLibvirtd, pending: Promise<void>[] = []): DaemonHooks {
   return {
     values: { socket: d.socketPath, dir: d.dir, tcpport: String(d.tcpPort ?? "") },
     async act(action: DaemonAction) {
@@ -79,6 +79,11 @@ function daemonHooks(d: PrivateLibvirtd): DaemonHooks {
           break;
         case "sleep":
           await new Promise((r) => setTimeout(r, action.ms));
+          return;
+        case "later":
+          pending.push(
+            new Promise((r) => setTimeout(r, action.ms)).then(() => this.act(action.action)),
+          );
           return;
       }
       // A program notices a lost connection on its own time: let it report that first.
@@ -111,10 +116,12 @@ async function runSide(
     const cmd = program === "virsh"
       ? ["virsh"]
       : [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
-    const hooks = daemon ? daemonHooks(daemon) : undefined;
+    const pending: Promise<void>[] = [];
+    const hooks = daemon ? daemonHooks(daemon, pending) : undefined;
     // virsh wraps echoed lines longer than 80 columns: `socket=sock` keeps `connect` lines short.
     if (daemon) await Deno.symlink(daemon.socketPath, `${cwd}/sock`);
     const raw = await runProgram(cmd, scenario, scenario.uri, cwd, 60_000, hooks);
+    await Promise.all(pending);
     // Each side has its own directory and daemon: name them the same way in both.
     const names: [string, string][] = [[cwd, "$CWD"]];
     if (daemon) {

@@ -637,6 +637,9 @@ export class RemoteClient implements Driver {
           n = await this.#transport.read(buf);
         } catch (e) {
           if (this.#closedError) return;
+          // A daemon killed with our request unread resets the socket: libvirt sees the hangup
+          // and reports the end of file as the reason, the reset as the error.
+          eof = e instanceof Deno.errors.ConnectionReset;
           throw new VirtError({
             code: ErrorCode.SYSTEM_ERROR,
             domain: FROM_RPC,

@@ -1,0 +1,14 @@
+#@ daemon
+#@ uri test+unix:///default?socket={socket}
+#@ args -q -k 0
+# the daemon dies while a command waits for its answer
+domstate test
+#@@ sigstop
+#@@ later 1000 kill
+dominfo test
+domstate test
+domstate test
+dominfo nosuch
+domstate test
+#@@ restart
+domstate test
