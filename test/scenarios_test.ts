@@ -46,7 +46,8 @@ async function daemonProblem(): Promise<string | null> {
     await d.stop();
     return null;
   } catch (e) {
-    return e instanceof Error ? e.message.split("\n")[0] : String(e);
+    const text = e instanceof Error ? e.message : String(e);
+    return text.split("\n").filter((l) => l.trim() !== "").slice(0, 4).join(" | ");
   }
 }
 const daemonSkip = await daemonProblem();
