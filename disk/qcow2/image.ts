@@ -869,7 +869,9 @@ export class Qcow2Image implements BlockDevice {
     let coffset: number;
     const tail = this.#compressedTail;
     if (
-      tail % cs !== 0 && (tail % cs) + n <= cs && this.getRefcountSync(Math.floor(tail / cs)) > 0
+      tail % cs !== 0 && (tail % cs) + n <= cs &&
+      this.getRefcountSync(Math.floor(tail / cs)) > 0 &&
+      this.getRefcountSync(Math.floor(tail / cs)) < this.maxRefcount
     ) {
       coffset = tail;
       const c = Math.floor(tail / cs);
@@ -1030,6 +1032,32 @@ export class Qcow2Image implements BlockDevice {
     });
   }
 
+  /** Throws before any change if adding one reference through `l1` would overflow a refcount. */
+  async #checkIncrement(l1: DataView, size: number): Promise<void> {
+    const cs = this.clusterSize, adds = new Map<number, number>();
+    const add = (off: number, len: number) => {
+      for (let c = Math.floor(off / cs); c <= Math.floor((off + len - 1) / cs); c++) {
+        adds.set(c, (adds.get(c) ?? 0) + 1);
+      }
+    };
+    await this.walkL1(l1, size, (_i, off) => {
+      add(off, cs);
+      return true;
+    }, (t, j) => {
+      const m = this.decodeEntry(t, j, 0);
+      if (m.kind === "compressed") add(m.coffset!, m.csize!);
+      else if (m.host) add(m.host, cs);
+    });
+    for (const [c, n] of adds) {
+      if (this.getRefcountSync(c) + n > this.maxRefcount) {
+        throw new DiskError(
+          "usage",
+          `Refcount of cluster ${c} would exceed ${this.maxRefcount} (refcount_bits=${this.refcountBits})`,
+        );
+      }
+    }
+  }
+
   async #clearCopiedFlags(): Promise<void> {
     for (let i = 0; i < this.header.l1Size; i++) {
       const off = entryOffset(this.l1View, i * 8);
@@ -1118,6 +1146,7 @@ export class Qcow2Image implements BlockDevice {
     const copy = this.l1.slice();
     const cv = new DataView(copy.buffer);
     for (let i = 0; i < size; i++) cv.setUint32(i * 8, cv.getUint32(i * 8) & ~COPIED_HI);
+    await this.#checkIncrement(this.l1View, size);
     const l1off = size ? this.allocClusters(Math.ceil(size * 8 / cs)) : 0;
     if (size) await this.file.write(l1off, copy);
     // Clear COPIED flags before raising refcounts: a crash in between then leaves flags that
@@ -1175,6 +1204,7 @@ export class Qcow2Image implements BlockDevice {
     await this.flush();
     const cs = this.clusterSize;
     const sl1 = await this.readL1(snap.l1TableOffset, snap.l1Size);
+    await this.#checkIncrement(sl1, snap.l1Size);
     await this.#updateL1Refcounts(sl1, snap.l1Size, 1);
     await this.flush();
     const oldL1 = this.l1View, oldSize = this.header.l1Size, oldOff = this.header.l1TableOffset;
@@ -1285,6 +1315,11 @@ export class Qcow2Image implements BlockDevice {
       }
       const firstCluster = Math.ceil(size / cs);
       const lastCluster = Math.ceil(this.header.size / cs);
+      // The tail of a partly kept cluster must read as zeros if the image grows again.
+      const tail = Math.min(firstCluster * cs, this.header.size) - size;
+      if (tail > 0 && (await this.lookup(size)).kind !== "unallocated") {
+        await this.write(size, new Uint8Array(tail));
+      }
       for (let ci = firstCluster; ci < lastCluster; ci++) {
         const m = await this.lookup(ci * cs);
         if (m.kind === "unallocated") continue;
