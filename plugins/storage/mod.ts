@@ -1,10 +1,12 @@
-// The storage plugin: storage pools and volumes.
+// The storage plugin: virsh's storage pool and storage volume groups.
 
-import { definePlugin } from "../../shell/command.ts";
+import { definePlugin } from "../../shell/mod.ts";
+import { poolCommands } from "./pools.ts";
+import { volumeCommands } from "./volumes.ts";
 
-/** The storage plugin. */
+/** Storage pools (pool-*, find-storage-pool-sources*) and volumes (vol-*). */
 export default definePlugin({
   name: "storage",
-  description: "storage pools and volumes",
-  commands: [],
+  description: "Storage pools and volumes (virsh's pool and volume groups).",
+  commands: [...poolCommands, ...volumeCommands],
 });

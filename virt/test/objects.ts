@@ -667,4 +667,48 @@ export class StorageProcs {
   volGetPath(a: Args) {
     return { name: this.vol(a.vol).v.path };
   }
+
+  /** testConnectFindStoragePoolSources: canned answers for logical and netfs pools. */
+  findSources(a: Args) {
+    checkFlags(a.flags, 0, "testConnectFindStoragePoolSources");
+    // libvirt tests the type's number for zero, so "dir" (type 0) counts as unknown.
+    if (a.type === "dir") throw internalError(`unknown storage pool type ${a.type}`);
+    let host: string | undefined;
+    if (a.srcSpec !== null) {
+      let root;
+      try {
+        root = parseXml(a.srcSpec, "(storage_source_specification)");
+      } catch (e) {
+        throw definitionToVirtError(e, From.STORAGE);
+      }
+      if (root.name !== "source") {
+        throw virtError(
+          ErrorCode.XML_ERROR,
+          `expecting root element of 'source', not '${root.name}'`,
+          From.STORAGE,
+        );
+      }
+      const hostEl = root.children.find((c) => typeof c !== "string" && c.name === "host");
+      if (typeof hostEl === "object") host = hostEl.attrs.name;
+    }
+    if (a.type === "logical") return { xml: LOGICAL_SOURCES };
+    if (a.type === "netfs") {
+      if (!host) throw invalidArg("hostname must be specified for netfs sources");
+      return {
+        xml: `<sources>\n  <source>\n    <host name='${host}'/>\n` +
+          "    <dir path='/testshare'/>\n    <format type='nfs'/>\n  </source>\n</sources>\n",
+      };
+    }
+    throw virtError(
+      ErrorCode.NO_SUPPORT,
+      `pool type '${a.type}' does not support source discovery`,
+      From.STORAGE,
+    );
+  }
 }
+
+const LOGICAL_SOURCES =
+  ["dev/sda20", "dev/sda21"].map((d, i) =>
+    `  <source>\n    <device path='/${d}'/>\n    <name>testvg${i + 1}</name>\n` +
+    "    <format type='lvm2'/>\n  </source>\n"
+  ).reduce((all, s) => all + s, "<sources>\n") + "</sources>\n";
