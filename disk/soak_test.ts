@@ -16,6 +16,7 @@ function rng(seed: number) {
 // model of the content; qemu-img check must stay clean and the content must match throughout.
 Deno.test("random operation sequences keep qcow2 images consistent", async () => {
   const { dir, cleanup } = await tempDir();
+  let snapshotsChecked = 0;
   try {
     for (const [cluster, bits, seed] of [[512, 4, 1], [4096, 16, 2], [65536, 8, 3]] as const) {
       const rand = rng(seed);
@@ -73,7 +74,37 @@ Deno.test("random operation sequences keep qcow2 images consistent", async () =>
         }
       }
       await img.close();
+      // qemu reads the same active state and snapshots.
+      await Deno.writeFile(`${path}.model`, model);
+      const cmp = await run("qemu-img", ["compare", "-F", "raw", path, `${path}.model`]);
+      assertEquals(cmp.stdout, "Images are identical.\n", `cluster ${cluster}`);
+      snapshotsChecked += snaps.size;
+      for (const [name, content] of snaps) {
+        await Deno.writeFile(`${path}.snap`, content);
+        const out = `${path}.${name}.raw`;
+        const conv = await run("qemu-img", [
+          "convert",
+          "-l",
+          `snapshot.name=${name}`,
+          "-O",
+          "raw",
+          path,
+          out,
+        ]);
+        assertEquals(conv.code, 0, conv.stderr);
+        const c2 = await run("qemu-img", [
+          "compare",
+          "-f",
+          "raw",
+          "-F",
+          "raw",
+          out,
+          `${path}.snap`,
+        ]);
+        assertEquals(c2.stdout, "Images are identical.\n", `snapshot ${name}`);
+      }
     }
+    assert(snapshotsChecked > 0, "no snapshot survived to be checked by qemu-img");
   } finally {
     await cleanup();
   }
@@ -81,6 +112,7 @@ Deno.test("random operation sequences keep qcow2 images consistent", async () =>
 
 Deno.test("random operations over compressed clusters and a backing file stay consistent", async () => {
   const { dir, cleanup } = await tempDir();
+  let snapshotsChecked = 0;
   try {
     for (const [cluster, bits, seed] of [[512, 4, 21], [4096, 16, 22]] as const) {
       const rand = rng(seed);
@@ -170,7 +202,37 @@ Deno.test("random operations over compressed clusters and a backing file stay co
         }
       }
       await img.close();
+      // qemu reads the same active state and snapshots.
+      await Deno.writeFile(`${path}.model`, model);
+      const cmp = await run("qemu-img", ["compare", "-F", "raw", path, `${path}.model`]);
+      assertEquals(cmp.stdout, "Images are identical.\n", `cluster ${cluster}`);
+      snapshotsChecked += snaps.size;
+      for (const [name, content] of snaps) {
+        await Deno.writeFile(`${path}.snap`, content);
+        const out = `${path}.${name}.raw`;
+        const conv = await run("qemu-img", [
+          "convert",
+          "-l",
+          `snapshot.name=${name}`,
+          "-O",
+          "raw",
+          path,
+          out,
+        ]);
+        assertEquals(conv.code, 0, conv.stderr);
+        const c2 = await run("qemu-img", [
+          "compare",
+          "-f",
+          "raw",
+          "-F",
+          "raw",
+          out,
+          `${path}.snap`,
+        ]);
+        assertEquals(c2.stdout, "Images are identical.\n", `snapshot ${name}`);
+      }
     }
+    assert(snapshotsChecked > 0, "no snapshot survived to be checked by qemu-img");
   } finally {
     await cleanup();
   }
