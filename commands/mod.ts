@@ -19,8 +19,8 @@ export default definePlugin({
     connect,
     pluginList,
     pluginLoad,
+    hostname,
     uri,
     version,
-    hostname,
   ],
 });

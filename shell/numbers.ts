@@ -72,14 +72,14 @@ export function parseLLOpt(value: string | undefined, name: string): bigint | un
 /**
  * Scale `value` by a unit suffix as libvirt's virScaleInteger does: none → `scale`;
  * `b` → 1; `k`,`m`,`g`,`t`,`p`,`e` alone or with `iB` → powers of 1024; with `B` → of 1000.
- * Returns undefined for an unknown suffix or a result over `max`.
+ * Returns "suffix" for an unknown suffix and "overflow" for a result over `max`.
  */
 export function scaleInteger(
   value: bigint,
   suffix: string,
   scale: bigint,
   max: bigint,
-): bigint | undefined {
+): bigint | "suffix" | "overflow" {
   let factor: bigint;
   if (suffix === "") {
     factor = scale;
@@ -88,19 +88,19 @@ export function scaleInteger(
     let base: bigint;
     if (lower.length === 1 || lower.slice(1) === "ib") base = 1024n;
     else if (lower.slice(1) === "b") base = 1000n;
-    else return undefined;
+    else return "suffix";
     const power = "bkmgtpe".indexOf(lower[0]);
-    if (power < 0) return undefined;
-    if (lower[0] === "b" && lower.length > 1) return undefined;
+    if (power < 0 || (lower[0] === "b" && lower.length > 1)) return "suffix";
     factor = base ** BigInt(power);
   }
-  if (factor !== 0n && value > max / factor) return undefined;
+  if (factor !== 0n && value > max / factor) return "overflow";
   return value * factor;
 }
 
 /**
  * virsh's vshCommandOptScaledInt: a non-negative integer with an optional unit suffix, in
- * bytes, `scale` giving the unit when there is no suffix (1 or 1024); as bigint.
+ * bytes, `scale` giving the unit when there is no suffix (1 or 1024); as bigint. A bad suffix
+ * or an overflow adds libvirt's own error line, as virsh reports it after its message.
  */
 export function parseScaledOpt(
   value: string | undefined,
@@ -109,15 +109,18 @@ export function parseScaledOpt(
   max: bigint = 18446744073709551615n,
 ): bigint | undefined {
   if (value === undefined) return undefined;
+  const message =
+    `Scaled numeric value '${value}' for <${name}> option is malformed or out of range`;
   const m = /^[ \t\n\v\f\r]*(\+?)(\d+)(.*)$/s.exec(value);
-  const fail = () =>
-    new VshError(
-      `Scaled numeric value '${value}' for <${name}> option is malformed or out of range`,
-    );
-  if (!m) throw fail();
+  if (!m) throw new VshError(message);
   const v = BigInt(m[2]);
-  if (v > 18446744073709551615n) throw fail();
+  if (v > 18446744073709551615n) throw new VshError(message);
   const scaled = scaleInteger(v, m[3], BigInt(scale), max);
-  if (scaled === undefined) throw fail();
+  if (scaled === "suffix") {
+    throw new VshError(message, { more: [`invalid argument: unknown suffix '${m[3]}'`] });
+  }
+  if (scaled === "overflow") {
+    throw new VshError(message, { more: [`numerical overflow: value too large: ${value}`] });
+  }
   return scaled;
 }

@@ -33,3 +33,20 @@ Deno.test("parseScaledOpt: libvirt's unit suffixes", () => {
   assertThrows(() => parseScaledOpt("-1", "size", 1), VshError);
   assertThrows(() => parseScaledOpt("1 k", "size", 1), VshError);
 });
+
+Deno.test("parseScaledOpt: libvirt's second error line for suffixes and overflow", () => {
+  const lines = (v: string) => {
+    try {
+      parseScaledOpt(v, "size", 1024);
+    } catch (e) {
+      return [(e as VshError).message, ...(e as VshError).more];
+    }
+    return [];
+  };
+  assertEquals(lines("1X"), [
+    "Scaled numeric value '1X' for <size> option is malformed or out of range",
+    "invalid argument: unknown suffix 'X'",
+  ]);
+  assertEquals(lines("16E")[1], "numerical overflow: value too large: 16E");
+  assertEquals(lines("99999999999999999999").length, 1);
+});

@@ -237,7 +237,8 @@ export function optionValues(inv: Invocation): Record<string, unknown> {
     if (d.kind === "bool") opts[name] = v === true;
     else if (d.kind === "argv") opts[name] = (v as string[] | undefined) ?? [];
     else {
-      if (v === "" && !d.emptyOk) {
+      // Numbers are converted (and refused) by the handler, as virsh's numeric getters do.
+      if (v === "" && !d.emptyOk && d.kind !== "int") {
         throw new VshError(`Failed to get option '${name}': Option argument is empty`);
       }
       opts[name] = v as string | undefined;

@@ -68,7 +68,13 @@ export class Registry {
     const all = this.commands();
     const out: [string, string, CommandDef[]][] = [];
     for (const [keyword, title] of this.#groups) {
-      const cmds = all.filter((c) => c.group === keyword);
+      // Each plugin keeps its own order; commands of different plugins in one group are
+      // merged by name, so that the shell's own host commands fall where virsh lists them.
+      let cmds: CommandDef[] = [];
+      for (const plugin of this.plugins) {
+        const mine = plugin.commands.filter((c) => c.group === keyword && all.includes(c));
+        cmds = mergeByName(cmds, mine);
+      }
       if (cmds.length > 0) out.push([keyword, title, cmds]);
     }
     return out;
@@ -78,4 +84,12 @@ export class Registry {
   group(name: string): [string, string, CommandDef[]] | undefined {
     return this.groups().find(([keyword, title]) => keyword === name || title === name);
   }
+}
+
+function mergeByName(a: CommandDef[], b: CommandDef[]): CommandDef[] {
+  const out: CommandDef[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i].name <= b[j].name ? a[i++] : b[j++]);
+  return out.concat(a.slice(i), b.slice(j));
 }

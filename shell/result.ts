@@ -6,6 +6,7 @@ export type Chunk =
   | { kind: "print"; text: string }
   | { kind: "extra"; text: string }
   | { kind: "error"; text: string }
+  | { kind: "stderr"; text: string }
   | { kind: "table"; header: string[]; rows: string[][] };
 
 /**
@@ -45,6 +46,12 @@ export class Result {
     return this;
   }
 
+  /** Text written to stderr as it is (messages a library prints itself, such as libxml2's). */
+  stderr(text: string): this {
+    this.chunks.push({ kind: "stderr", text });
+    return this;
+  }
+
   /** A table in virsh's format (header and dashes hidden by `-q`). */
   table(header: string[], rows: string[][]): this {
     this.chunks.push({ kind: "table", header, rows });
@@ -64,6 +71,10 @@ export class Result {
  * over the lines that are printed, so with `quiet` (no header) the header does not count.
  */
 export function formatTable(header: string[], rows: string[][], quiet: boolean): string {
+  if (!utf8Locale()) {
+    header = header.map(escapeForC);
+    rows = rows.map((r) => r.map(escapeForC));
+  }
   const shown = quiet ? rows : [header, ...rows];
   const widths = header.map((_, i) =>
     shown.reduce((m, r) => Math.max(m, displayWidth(r[i] ?? "")), 0)
@@ -77,6 +88,37 @@ export function formatTable(header: string[], rows: string[][], quiet: boolean):
     out += line(header) + "-".repeat(total) + "\n";
   }
   for (const row of rows) out += line(row);
+  return out;
+}
+
+let localeIsUtf8: boolean | undefined;
+
+/** Whether the C library's locale (LC_ALL, LC_CTYPE, LANG) uses UTF-8. */
+export function utf8Locale(): boolean {
+  if (localeIsUtf8 === undefined) {
+    const env = (n: string) => {
+      try {
+        return Deno.env.get(n);
+      } catch {
+        return undefined;
+      }
+    };
+    const locale = env("LC_ALL") || env("LC_CTYPE") || env("LANG") || "C";
+    localeIsUtf8 = /utf-?8/i.test(locale);
+  }
+  return localeIsUtf8;
+}
+
+/**
+ * A cell as virsh shows it in the C locale: bytes it cannot print (controls and every byte of a
+ * multibyte character) as \xHH.
+ */
+export function escapeForC(s: string): string {
+  if (/^[\x20-\x7e]*$/.test(s)) return s;
+  let out = "";
+  for (const b of new TextEncoder().encode(s)) {
+    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
+  }
   return out;
 }
 

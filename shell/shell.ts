@@ -331,6 +331,7 @@ export class Shell implements ShellContext {
     if (json) {
       for (const c of result.chunks) {
         if (c.kind === "error") this.output.stderr(`error: ${c.text}\n`);
+        else if (c.kind === "stderr") this.output.stderr(c.text);
       }
       let data = result.data;
       if (data === undefined) {
@@ -352,6 +353,9 @@ export class Shell implements ShellContext {
           break;
         case "error":
           this.output.stderr(`error: ${c.text}\n`);
+          break;
+        case "stderr":
+          this.output.stderr(c.text);
           break;
         case "table":
           this.output.stdout(formatTable(c.header, c.rows, this.quiet));

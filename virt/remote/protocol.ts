@@ -1536,6 +1536,16 @@ export const procedures = {
     domFlags,
     struct({ msgs: names(REMOTE_DOMAIN_MESSAGES_MAX) }),
   ),
+  networkDefineXmlFlags: proc(
+    432,
+    struct({ xml: nonnullString, flags: uint }),
+    retNet,
+  ),
+  networkCreateXmlFlags: proc(
+    437,
+    struct({ xml: nonnullString, flags: uint }),
+    retNet,
+  ),
 } as const;
 
 /** Name of a remote procedure in the table. */
