@@ -602,3 +602,94 @@ Deno.test({
     }
   },
 });
+
+/** What a driver that delivers events offers (the remote client and the embedded driver). */
+interface EventSource {
+  onEvent(proc: ProcName, listener: (msg: unknown) => void): () => void;
+}
+
+async function collectEvents(drv: Driver & EventSource): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const procs: ProcName[] = [
+    "domainEventCallbackLifecycle",
+    "networkEventLifecycle",
+    "storagePoolEventLifecycle",
+    "storagePoolEventRefresh",
+  ];
+  const stops = procs.map((p) => drv.onEvent(p, (msg) => seen.push([p, normalize(msg)])));
+  const domCb = await drv.call("connectDomainEventCallbackRegisterAny", { eventID: 0, dom: null });
+  const netCb = await drv.call("connectNetworkEventRegisterAny", { eventID: 0, net: null });
+  const poolCb = await drv.call("connectStoragePoolEventRegisterAny", { eventID: 0, pool: null });
+  const refreshCb = await drv.call("connectStoragePoolEventRegisterAny", {
+    eventID: 1,
+    pool: null,
+  });
+  await run(drv, [
+    byName("test"),
+    ["domainSuspend", dom()],
+    ["domainResume", dom()],
+    ["domainDestroy", dom()],
+    ["domainCreate", dom()],
+    ["domainShutdown", dom()],
+    ["domainRename", dom({ new_name: "renamed", flags: 0 })],
+    ["domainDefineXml", () => ({ xml: LIVE_XML })],
+    ["domainDefineXml", () => ({ xml: LIVE_XML })],
+    [
+      "domainCreateXml",
+      () => ({ xml_desc: LIVE_XML.replace("live1", "t1").replace("5f4e", "6f4e"), flags: 0 }),
+    ],
+    ["domainDestroy", dom()],
+    ["networkDefineXml", () => ({ xml: NET_ROUTED })],
+    ["networkCreate", (r) => ({ net: r.net })],
+    ["networkDestroy", (r) => ({ net: r.net })],
+    ["networkUndefine", (r) => ({ net: r.net })],
+    ["storagePoolDefineXml", () => ({ xml: POOL_XML, flags: 0 })],
+    ["storagePoolBuild", (r) => ({ pool: r.pool, flags: 0 })],
+    ["storagePoolCreate", (r) => ({ pool: r.pool, flags: 0 })],
+    ["storagePoolRefresh", (r) => ({ pool: r.pool, flags: 0 })],
+    ["storagePoolDestroy", (r) => ({ pool: r.pool })],
+    ["storagePoolDelete", (r) => ({ pool: r.pool, flags: 0 })],
+    ["storagePoolUndefine", (r) => ({ pool: r.pool })],
+  ]);
+  // Events travel after the calls' replies; give them a moment.
+  await new Promise((r) => setTimeout(r, 300));
+  await drv.call("connectDomainEventCallbackDeregisterAny", domCb);
+  await drv.call("connectNetworkEventDeregisterAny", netCb);
+  await drv.call("connectStoragePoolEventDeregisterAny", poolCb);
+  await drv.call("connectStoragePoolEventDeregisterAny", refreshCb);
+  for (const stop of stops) stop();
+  return seen.map((e) =>
+    JSON.parse(JSON.stringify(e, big).replace(/"callbackID":\d+/g, '"callbackID":0'))
+  );
+}
+
+Deno.test({
+  name: "lifecycle events reach registered callbacks as libvirtd sends them",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const daemon = await startPrivateLibvirtd();
+    try {
+      const remote = await RemoteClient.open(await connectUnix(daemon.socketPath), {
+        name: "test:///default",
+        readonly: false,
+      });
+      let expected: unknown[];
+      try {
+        expected = await collectEvents(remote as unknown as Driver & EventSource);
+      } finally {
+        await remote.close();
+      }
+      const embedded = await openTestDriver("test:///default", { readonly: false });
+      let got: unknown[];
+      try {
+        got = await collectEvents(embedded as unknown as Driver & EventSource);
+      } finally {
+        await embedded.close();
+      }
+      assertEquals(got, expected);
+    } finally {
+      await daemon.stop();
+    }
+  },
+});

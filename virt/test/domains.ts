@@ -23,6 +23,7 @@ import {
   virtError,
 } from "./errors.ts";
 import { definitionToVirtError, type DomainObj, State, type TestState } from "./state.ts";
+import { DomainEvent } from "./events.ts";
 import { snapshotCount } from "./snapshots.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -211,8 +212,10 @@ export class DomainProcs {
     if (def.name.includes("\n")) {
       throw virtError(ErrorCode.XML_ERROR, `name ${def.name} cannot contain '\n'`);
     }
+    const existed = this.s.domainByUuid(def.uuid) !== undefined;
     const o = this.s.addDomain(def, false);
     o.persistent = true;
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.DEFINED, existed ? 1 : 0);
     return { dom: domRef(o) };
   }
 
@@ -221,6 +224,7 @@ export class DomainProcs {
     const def = this.parse(a.xml_desc);
     const o = this.s.addDomain(def, true);
     this.s.startDomain(o, 1);
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.STARTED, 0);
     return { dom: domRef(o) };
   }
 
@@ -235,6 +239,7 @@ export class DomainProcs {
       throw internalError(`Domain '${a.dom.name}' is already running`);
     }
     this.s.startDomain(o, 1);
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.STARTED, 0);
     return { dom: domRef(o) };
   }
 
@@ -253,6 +258,7 @@ export class DomainProcs {
     if (snapshots && !(a.flags & 2)) {
       throw operationInvalid(`cannot delete inactive domain with ${snapshots} snapshots`);
     }
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.UNDEFINED, 0);
     o.hasManagedSave = false;
     if (isActive(o)) o.persistent = false;
     else this.s.removeDomain(o);
@@ -260,6 +266,8 @@ export class DomainProcs {
 
   private stopped(o: DomainObj, reason: number): void {
     this.s.stopDomain(o, reason);
+    const detail: Record<number, number> = { 1: 0, 2: 1, 3: 2, 5: 4 };
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.STOPPED, detail[reason] ?? 0);
     if (!o.persistent) this.s.removeDomain(o);
   }
 
@@ -281,6 +289,7 @@ export class DomainProcs {
     }
     o.state = State.PAUSED;
     o.reason = 1;
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.SUSPENDED, 0);
   }
 
   resume(a: Args) {
@@ -288,6 +297,7 @@ export class DomainProcs {
     if (o.state !== State.PAUSED) throw internalError(`domain '${a.dom.name}' not paused`);
     o.state = State.RUNNING;
     o.reason = 5;
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.RESUMED, 0);
   }
 
   private lifecycleAction(o: DomainObj, action: string): void {
@@ -806,6 +816,7 @@ export class DomainProcs {
     const def = await this.readSaveImage(a.from);
     const o = this.s.addDomain(def, true);
     this.s.startDomain(o, 3);
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.STARTED, 2);
   }
 
   async saveImageGetXmlDesc(a: Args) {
@@ -828,6 +839,7 @@ export class DomainProcs {
     if (!o.persistent) throw operationInvalid("cannot do managed save for transient domain");
     this.s.stopDomain(o, 5);
     o.hasManagedSave = true;
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.STOPPED, 4);
   }
 
   hasManagedSaveImage(a: Args) {
@@ -856,7 +868,9 @@ export class DomainProcs {
     if (name.includes("/")) {
       throw virtError(ErrorCode.XML_ERROR, `name ${name} cannot contain '/'`);
     }
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.UNDEFINED, 1);
     o.def.name = name;
+    this.s.events.domainLifecycle(domRef(o), DomainEvent.DEFINED, 2);
     return { retcode: 0 };
   }
 

@@ -11,6 +11,7 @@ import { SnapshotProcs } from "./snapshots.ts";
 import { capabilitiesXml, cpuModelNames, NODE_CPU_STATS, SYSINFO_XML } from "./host.ts";
 import { InterfaceProcs, NetworkProcs, StorageProcs } from "./objects.ts";
 import type { TestState } from "./state.ts";
+import type { EventFilter, EventSubscriber } from "./events.ts";
 
 // deno-lint-ignore no-explicit-any
 type Args = any;
@@ -123,6 +124,13 @@ export class TestDriver implements Driver {
   readonly kind = "embedded" as const;
   private readonly handlers: Record<string, Handler>;
   private closed = false;
+  private readonly listeners = new Map<string, Set<(msg: unknown) => void>>();
+  private readonly subscriber: EventSubscriber = {
+    callbacks: new Map(),
+    deliver: (proc, msg) => {
+      for (const l of this.listeners.get(proc) ?? []) l(msg);
+    },
+  };
 
   constructor(
     readonly state: TestState,
@@ -131,6 +139,32 @@ export class TestDriver implements Driver {
     private readonly onClose: () => void,
   ) {
     this.handlers = this.buildTable();
+    state.events.subscribers.add(this.subscriber);
+  }
+
+  /**
+   * Listen to one kind of event message (`domainEventCallbackLifecycle`,
+   * `networkEventLifecycle`, …), as the remote client offers it. Returns a function that removes
+   * the listener.
+   */
+  onEvent<P extends ProcName>(proc: P, listener: (msg: ProcArgs<P>) => void): () => void {
+    let set = this.listeners.get(proc);
+    if (!set) this.listeners.set(proc, set = new Set());
+    const l = listener as (msg: unknown) => void;
+    set.add(l);
+    return () => set!.delete(l);
+  }
+
+  private register(filter: EventFilter) {
+    const callbackID = this.state.events.allocate();
+    this.subscriber.callbacks.set(callbackID, filter);
+    return { callbackID };
+  }
+
+  private deregister(callbackID: number): void {
+    if (!this.subscriber.callbacks.delete(callbackID)) {
+      throw invalidArg(`could not find event callback ${callbackID} for deregistration`);
+    }
   }
 
   /** Answer one procedure as libvirt's test driver would. */
@@ -156,6 +190,7 @@ export class TestDriver implements Driver {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      this.state.events.subscribers.delete(this.subscriber);
       this.onClose();
     }
     return Promise.resolve();
@@ -220,6 +255,15 @@ export class TestDriver implements Driver {
         return { models: a.need_results ? models : [], ret: models.length };
       },
 
+      connectDomainEventCallbackRegisterAny: (a) =>
+        this.register({ kind: "domain", eventID: a.eventID, uuid: a.dom?.uuid }),
+      connectDomainEventCallbackDeregisterAny: (a) => this.deregister(a.callbackID),
+      connectNetworkEventRegisterAny: (a) =>
+        this.register({ kind: "network", eventID: a.eventID, uuid: a.net?.uuid }),
+      connectNetworkEventDeregisterAny: (a) => this.deregister(a.callbackID),
+      connectStoragePoolEventRegisterAny: (a) =>
+        this.register({ kind: "pool", eventID: a.eventID, uuid: a.pool?.uuid }),
+      connectStoragePoolEventDeregisterAny: (a) => this.deregister(a.callbackID),
       domainLookupByName: (a) => d.lookupByName(a),
       domainLookupById: (a) => d.lookupById(a),
       domainLookupByUuid: (a) => d.lookupByUuid(a),
@@ -369,6 +413,7 @@ export class TestDriver implements Driver {
       interfaceChangeRollback: (a) => i.changeRollback(a),
 
       connectListAllStoragePools: (a) => st.listAll(a),
+      connectFindStoragePoolSources: (a) => st.findSources(a),
       connectNumOfStoragePools: () => st.numOf(true),
       connectNumOfDefinedStoragePools: () => st.numOf(false),
       connectListStoragePools: (a) => st.list(true, a),

@@ -125,7 +125,9 @@ export class NetworkProcs {
   }
 
   defineXml(a: Args) {
-    return { net: netRef(this.s.addNetwork(this.parse(a.xml), false)) };
+    const n = this.s.addNetwork(this.parse(a.xml), false);
+    this.s.events.networkLifecycle(netRef(n), 0);
+    return { net: netRef(n) };
   }
 
   defineXmlFlags(a: Args) {
@@ -136,6 +138,7 @@ export class NetworkProcs {
   createXml(a: Args) {
     const n = this.s.addNetwork(this.parse(a.xml), true);
     n.active = true;
+    this.s.events.networkLifecycle(netRef(n), 2);
     return { net: netRef(n) };
   }
 
@@ -144,6 +147,7 @@ export class NetworkProcs {
     if (n.active) {
       throw operationInvalid(`Network '${a.net.name}' is still running`, From.TEST);
     }
+    this.s.events.networkLifecycle(netRef(n), 1);
     this.s.networks = this.s.networks.filter((x) => x !== n);
   }
 
@@ -153,11 +157,13 @@ export class NetworkProcs {
       throw operationInvalid(`Network '${a.net.name}' is already running`, From.TEST);
     }
     n.active = true;
+    this.s.events.networkLifecycle(netRef(n), 2);
   }
 
   destroy(a: Args) {
     const n = this.byName(a.net.name);
     n.active = false;
+    this.s.events.networkLifecycle(netRef(n), 3);
     if (n.newDef) {
       n.def = n.newDef;
       n.newDef = undefined;
@@ -476,7 +482,8 @@ export class StorageProcs {
       if (checkLive && same.active) {
         throw operationInvalid(`pool is already active as '${same.def.name}'`, From.STORAGE);
       }
-      same.def = def;
+      // libvirt keeps a running pool's definition (the test driver never applies the new one).
+      if (!same.active) same.def = def;
       return same;
     }
     const byName = this.s.pools.find((p) => p.def.name === def.name);
@@ -493,7 +500,9 @@ export class StorageProcs {
 
   defineXml(a: Args) {
     checkFlags(a.flags, 1, "testStoragePoolDefineXML");
-    return { pool: poolRef(this.addPool(this.parsePool(a.xml), false)) };
+    const p = this.addPool(this.parsePool(a.xml), false);
+    this.s.events.poolLifecycle(poolRef(p), 0);
+    return { pool: poolRef(p) };
   }
 
   createXml(a: Args) {
@@ -501,38 +510,43 @@ export class StorageProcs {
     const p = this.addPool(this.parsePool(a.xml), true);
     p.persistent = false;
     p.active = true;
+    this.s.events.poolLifecycle(poolRef(p), 2);
     return { pool: poolRef(p) };
   }
 
   create(a: Args) {
     checkFlags(a.flags, 0, "testStoragePoolCreate");
-    this.inactive(a.pool).active = true;
+    const p = this.inactive(a.pool);
+    p.active = true;
+    this.s.events.poolLifecycle(poolRef(p), 2);
   }
 
   build(a: Args) {
     checkFlags(a.flags, 0, "testStoragePoolBuild");
-    this.inactive(a.pool);
+    this.s.events.poolLifecycle(poolRef(this.inactive(a.pool)), 4);
   }
 
   undefine(a: Args) {
     const p = this.inactive(a.pool);
+    this.s.events.poolLifecycle(poolRef(p), 1);
     this.s.pools = this.s.pools.filter((x) => x !== p);
   }
 
   destroy(a: Args) {
     const p = this.active(a.pool);
     p.active = false;
+    this.s.events.poolLifecycle(poolRef(p), 3);
     if (!p.persistent) this.s.pools = this.s.pools.filter((x) => x !== p);
   }
 
   delete(a: Args) {
     checkFlags(a.flags, 0, "testStoragePoolDelete");
-    this.inactive(a.pool);
+    this.s.events.poolLifecycle(poolRef(this.inactive(a.pool)), 5);
   }
 
   refresh(a: Args) {
     checkFlags(a.flags, 0, "testStoragePoolRefresh");
-    this.active(a.pool);
+    this.s.events.poolRefresh(poolRef(this.active(a.pool)));
   }
 
   private parseVolume(p: PoolObj, xml: string): VolumeDef {

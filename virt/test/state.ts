@@ -22,6 +22,7 @@ import { uuidEqual } from "../xml/uuid.ts";
 import { VirtError } from "../errors.ts";
 import { From, operationFailed, operationInvalid, virtError } from "./errors.ts";
 import { formatUuid } from "../xml/uuid.ts";
+import { EventBus } from "./events.ts";
 
 /** virDomainState values. */
 export const State = {
@@ -189,6 +190,8 @@ export class TestState {
   refs = 0;
   /** Backup of the interfaces while an interface transaction runs. */
   ifaceBackup?: InterfaceObj[];
+  /** Lifecycle events for the connections that registered callbacks. */
+  readonly events = new EventBus();
 
   /** The state of test:///default. */
   static createDefault(): TestState {
@@ -378,11 +381,13 @@ export class TestState {
 
   /** Mark a domain shut off, returning to its persistent definition. */
   stopDomain(obj: DomainObj, reason: number): void {
+    // Only a persistent definition goes back to id -1; a transient domain keeps its id until
+    // it is dropped, and its stop event carries that id, as in libvirt.
     if (obj.newDef) {
       obj.def = obj.newDef;
       obj.newDef = undefined;
-    }
-    obj.def.id = -1;
+      obj.def.id = -1;
+    } else if (obj.persistent) obj.def.id = -1;
     obj.state = State.SHUTOFF;
     obj.reason = reason;
   }
