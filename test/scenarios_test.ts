@@ -146,6 +146,18 @@ for (const scenario of scenarios) {
     sanitizeResources: false,
     sanitizeOps: false,
     async fn() {
+      if (!scenario.argv) {
+        // virsh echoes each line after its prompt; readline wraps a line that reaches column
+        // 80 (in the C locale: 72 bytes after "virsh # "), in a way that depends on TERM.
+        const enc = new TextEncoder();
+        const long = scenario.script.split("\n").findIndex((l) => enc.encode(l).length > 71);
+        if (long >= 0) {
+          throw new Error(
+            `${scenario.path}:${long + 1}: lines of 72 bytes or more are echoed wrapped by ` +
+              "virsh's readline (depending on TERM): shorten the line",
+          );
+        }
+      }
       const daemons: PrivateLibvirtd[] = [];
       try {
         if (scenario.daemon) {
