@@ -310,6 +310,7 @@ const STEPS: Step[] = [
   ["domainCreateWithFlags", dom({ flags: 0 })],
   ["domainGetXmlDesc", dom({ flags: 0 })],
   ["domainGetVcpus", dom({ maxinfo: 4, maplen: 2 })],
+  ["domainUndefineFlags", dom({ flags: 4 })],
   ["domainUndefineFlags", dom({ flags: 0 })],
   ["domainIsPersistent", dom()],
   ["domainDestroy", dom()],
