@@ -2,7 +2,7 @@
 // for byte. The oracle is Debian's virsh 9.0 (libvirt-clients). Scenarios marked `#@ daemon`
 // or `#@ tcp` talk to a private libvirtd: each side gets a daemon of its own, started for that
 // scenario, so both begin from the same fresh state. VSH_SCENARIO=TEXT picks scenarios by name;
-// VSH_SCENARIO_SHOW=1 prints what virsh did.
+// VSH_SCENARIO_SHOW=1 prints what virsh did; VSH_SCENARIO_VIA_DAEMON is described below.
 
 import {
   type DaemonAction,
@@ -30,7 +30,15 @@ function haveVirsh(): boolean {
 const virshPresent = haveVirsh();
 const requireOracle = Deno.env.get("CI") === "true";
 const filter = Deno.env.get("VSH_SCENARIO");
-const scenarios = findScenarios(scenariosDir).filter((s) => !filter || s.name.includes(filter));
+// VSH_SCENARIO_VIA_DAEMON=1 runs the test:///default scenarios through a private daemon's test
+// driver instead (test+unix), which checks the remote client against the same oracle.
+const viaDaemon = Deno.env.get("VSH_SCENARIO_VIA_DAEMON") === "1";
+const scenarios = findScenarios(scenariosDir).filter((s) => !filter || s.name.includes(filter))
+  .map((s) =>
+    viaDaemon && !s.daemon && s.uri === "test:///default"
+      ? { ...s, daemon: true, uri: "test+unix:///default?socket={socket}" }
+      : s
+  );
 
 if (!virshPresent && requireOracle) {
   Deno.test("virsh is installed (the scenarios' oracle)", () => {
