@@ -1,5 +1,11 @@
 // Differential scenarios: the same script through virsh and vsh must give the same stdout,
-// stderr and exit status. Scenario files are plain virsh scripts with `#@` directives.
+// stderr and exit status. Scenario files are plain virsh scripts with `#@` directives:
+//   #@ uri URI | #@ args OPTIONS | #@ argv CMD ARGS | #@ mask REGEX | #@ files NAME... | #@ env K=V
+//   #@ daemon            a private libvirtd per side; `{socket}`, `{dir}` in the URI, script, files
+//   #@ tcp               the same, also listening on 127.0.0.1:`{tcpport}`
+//   #@ image FMT NAME SZ `qemu-img create -f FMT {dir}/NAME SZ` before the run
+// and, between commands, `#@@ ACTION` lines done to the daemon once the commands before them
+// have run: kill, restart, sigstop, sigcont, sleep MS, later MS ACTION (during the next part).
 
 /** A parsed scenario file. */
 export interface Scenario {
