@@ -1,7 +1,7 @@
 // The typed connection API that plugins and scripts use: one Connection over one Driver,
 // whether the embedded test driver or a remote libvirtd.
 
-import type { Driver } from "./driver.ts";
+import type { DataStream, Driver } from "./driver.ts";
 import type { ProcArgs, ProcName, ProcRet } from "./remote/protocol.ts";
 import { isEmbeddedTestUri, parseUri } from "./uri.ts";
 import { ErrorCode, VirtError } from "./errors.ts";
@@ -61,6 +61,28 @@ export class Connection {
   /** Call one libvirt procedure with its protocol arguments. */
   call<P extends ProcName>(proc: P, args: ProcArgs<P>): Promise<ProcRet<P>> {
     return this.driver.call(proc, args);
+  }
+
+  /**
+   * Call a stream procedure (`storageVolUpload`, `storageVolDownload`) and return its result
+   * with the stream that carries the data. A driver without streams (the embedded test driver)
+   * fails as libvirt's test driver does: the API is not supported.
+   */
+  openStream<P extends ProcName>(
+    proc: P,
+    args: ProcArgs<P>,
+  ): Promise<{ ret: ProcRet<P>; stream: DataStream }> {
+    if (!this.driver.openStream) {
+      const api = "vir" + proc.charAt(0).toUpperCase() + proc.slice(1);
+      return Promise.reject(
+        new VirtError({
+          code: ErrorCode.NO_SUPPORT,
+          domain: 0,
+          message: `this function is not supported by the connection driver: ${api}`,
+        }),
+      );
+    }
+    return this.driver.openStream(proc, args);
   }
 
   /** Close the connection. */

@@ -434,7 +434,6 @@ export const poolBuild = defineCommand({
     overwrite: opt.bool("overwrite any existing data"),
   },
   async handler(ctx, opts) {
-    exclusive(opts, "overwrite", "no-overwrite");
     const pool = await lookupPool(ctx, opts.pool!);
     let flags = 0;
     if (opts["no-overwrite"]) flags |= BuildFlags.NO_OVERWRITE;
@@ -458,10 +457,10 @@ export const poolStart = defineCommand({
     const pool = await lookupPool(ctx, opts.pool!);
     const flags = createFlags(opts);
     await orFail(
-      `Failed to start pool ${pool.name}`,
+      `Failed to start pool ${opts.pool}`,
       () => ctx.conn.call("storagePoolCreate", { pool, flags }),
     );
-    return new Result().extra(`Pool ${pool.name} started\n`);
+    return new Result().extra(`Pool ${opts.pool} started\n`);
   },
 });
 

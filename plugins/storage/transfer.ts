@@ -1,0 +1,326 @@
+// vol-upload and vol-download: a volume's bytes through the protocol's stream messages, holes
+// included with --sparse. Memory stays flat (one buffer on the way up; the client stops reading
+// the socket while its queue is full on the way down), and a failed download leaves nothing
+// behind: data goes to a temporary file beside the target, renamed over it only at the end.
+
+import { defineCommand, opt, parseULLOpt, Result, VshError } from "../../shell/mod.ts";
+import type { CommandDef, ShellContext } from "../../shell/mod.ts";
+import type { DataStream } from "../../virt/driver.ts";
+import { VirtError } from "../../virt/errors.ts";
+import { volInfo } from "../../virt/storage.ts";
+import { lookupVol, orFail, volOpt, volPoolOpt } from "./common.ts";
+
+const CHUNK = 1024 * 1024;
+// Zero runs shorter than this go as data: a hole message per tiny run would cost more.
+const HOLE_GRAIN = 64 * 1024;
+
+/** Whether every byte of `b` is zero (words first, then the tail). */
+export function isZero(b: Uint8Array): boolean {
+  const words = b.byteOffset % 4 === 0 ? b.length >> 2 : 0;
+  const w = new Uint32Array(b.buffer, b.byteOffset, words);
+  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
+  for (let i = words << 2; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/** A one-line progress display on stderr, shown only when stderr is a terminal. */
+class Progress {
+  #enabled = Deno.stderr.isTerminal();
+  #last = 0;
+  #encoder = new TextEncoder();
+
+  constructor(readonly label: string, readonly total: bigint) {}
+
+  update(done: bigint, final = false): void {
+    if (!this.#enabled) return;
+    const now = Date.now();
+    if (!final && now - this.#last < 200) return;
+    this.#last = now;
+    const mib = (n: bigint) => (Number(n) / 1048576).toFixed(1);
+    const pct = this.total > 0n ? ` ${Number((done * 100n) / this.total)}%` : "";
+    const of = this.total > 0n ? ` / ${mib(this.total)} MiB` : " MiB";
+    Deno.stderr.writeSync(this.#encoder.encode(`\r${this.label}:${pct} ${mib(done)}${of}\x1b[K`));
+  }
+
+  end(): void {
+    if (this.#enabled) Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[K"));
+  }
+}
+
+async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
+  for (let off = 0; off < data.length;) off += await file.write(data.subarray(off));
+}
+
+/**
+ * Send a file's bytes up a stream; with `sparse`, runs of zeros of at least HOLE_GRAIN go as
+ * holes (so a sparse file stays sparse on the other side). Returns the bytes covered.
+ */
+export async function sendFile(
+  file: Deno.FsFile,
+  stream: DataStream,
+  sparse: boolean,
+  onProgress: (done: bigint) => void = () => {},
+): Promise<bigint> {
+  const buf = new Uint8Array(CHUNK);
+  let done = 0n;
+  let hole = 0n;
+  const flushHole = async () => {
+    if (hole > 0n) await stream.sendHole(hole);
+    hole = 0n;
+  };
+  for (;;) {
+    let n = 0;
+    // Fill the buffer so that hole detection sees whole grains.
+    while (n < buf.length) {
+      const got = await file.read(buf.subarray(n));
+      if (got === null) break;
+      n += got;
+    }
+    if (n === 0) break;
+    const data = buf.subarray(0, n);
+    if (!sparse) {
+      await stream.write(data);
+    } else {
+      let start = 0;
+      for (let off = 0; off < n; off += HOLE_GRAIN) {
+        const grain = data.subarray(off, Math.min(n, off + HOLE_GRAIN));
+        if (!isZero(grain)) continue;
+        if (off > start) {
+          await flushHole();
+          await stream.write(data.subarray(start, off));
+        }
+        hole += BigInt(grain.length);
+        start = off + grain.length;
+      }
+      if (start < n) {
+        await flushHole();
+        await stream.write(data.subarray(start, n));
+      }
+    }
+    done += BigInt(n);
+    onProgress(done);
+    if (n < buf.length) break;
+  }
+  await flushHole();
+  return done;
+}
+
+/** Where a download writes: a temporary file renamed over the target, or the target itself. */
+interface Sink {
+  file: Deno.FsFile;
+  /** Holes become seeks (regular files) or written zeros (devices, pipes). */
+  seekable: boolean;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+async function openSink(path: string): Promise<Sink> {
+  let existing: Deno.FileInfo | undefined;
+  try {
+    existing = await Deno.stat(path);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && !existing.isFile) {
+    // A device or a pipe cannot be replaced by a rename; write into it as virsh does.
+    const file = await Deno.open(path, { write: true });
+    return {
+      file,
+      seekable: false,
+      commit: () => Promise.resolve(file.close()),
+      discard: () => Promise.resolve(file.close()),
+    };
+  }
+  const slash = path.lastIndexOf("/");
+  const dir = slash < 0 ? "." : path.slice(0, slash + 1);
+  const base = path.slice(slash + 1);
+  const random = crypto.getRandomValues(new Uint32Array(2)).join("");
+  const temp = `${dir}${dir.endsWith("/") ? "" : "/"}.${base}.vsh-${random}.part`;
+  const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o666 });
+  let closed = false;
+  const close = () => {
+    if (!closed) file.close();
+    closed = true;
+  };
+  return {
+    file,
+    seekable: true,
+    async commit() {
+      close();
+      if (existing?.mode != null) await Deno.chmod(temp, existing.mode & 0o7777);
+      await Deno.rename(temp, path);
+    },
+    async discard() {
+      close();
+      await Deno.remove(temp).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Receive a stream into `sink`; with holes, a regular file gets seeks and a final truncate so
+ * that unwritten ranges stay unallocated. Returns the bytes covered.
+ */
+export async function receiveInto(
+  stream: DataStream,
+  sink: Sink,
+  onProgress: (done: bigint) => void = () => {},
+): Promise<bigint> {
+  let pos = 0n;
+  let end = 0n;
+  for (let chunk = await stream.read(); chunk !== null; chunk = await stream.read()) {
+    if (chunk instanceof Uint8Array) {
+      await writeAll(sink.file, chunk);
+      pos += BigInt(chunk.length);
+      end = pos;
+    } else if (sink.seekable) {
+      pos += chunk.hole;
+      await sink.file.seek(pos, Deno.SeekMode.Start);
+    } else {
+      const zeros = new Uint8Array(Math.min(CHUNK, Number(chunk.hole)));
+      for (let left = chunk.hole; left > 0n;) {
+        const n = left < BigInt(zeros.length) ? Number(left) : zeros.length;
+        await writeAll(sink.file, zeros.subarray(0, n));
+        left -= BigInt(n);
+      }
+      pos += chunk.hole;
+      end = pos;
+    }
+    onProgress(pos);
+  }
+  if (sink.seekable && pos > end) await sink.file.truncate(Number(pos));
+  return pos;
+}
+
+const transferOptions = (direction: "to" | "from") => ({
+  vol: volOpt(),
+  file: opt.data("file", { required: true, complete: "file" }),
+  pool: volPoolOpt(),
+  offset: opt.int(
+    direction === "to" ? "volume offset to upload to" : "volume offset to download from",
+  ),
+  length: opt.int(direction === "to" ? "amount of data to upload" : "amount of data to download"),
+  sparse: opt.bool("preserve sparseness of volume"),
+});
+
+// What a data failure is reported as: virsh's line, then the libvirt error under it.
+function transferError(message: string, e: unknown): unknown {
+  return e instanceof VirtError ? new VshError(message, { cause: e }) : e;
+}
+
+/** `vol-upload`: upload a file's contents to a volume. */
+export const volUpload = defineCommand({
+  name: "vol-upload",
+  group: "volume",
+  summary: "upload file contents to a volume",
+  description: "Upload file contents to a volume",
+  options: transferOptions("to"),
+  json: "the number of bytes sent (holes included)",
+  async handler(ctx: ShellContext, opts) {
+    const offset = parseULLOpt(opts.offset, "offset") ?? 0n;
+    const length = parseULLOpt(opts.length, "length", true) ?? 0n;
+    const vol = await lookupVol(ctx, opts.vol!, opts.pool);
+    const name = opts.vol!;
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(ctx.resolvePath(opts.file!), { read: true });
+    } catch {
+      throw new VshError(`cannot read ${opts.file}`);
+    }
+    try {
+      const size = BigInt((await file.stat()).size);
+      const { stream } = await orFail(
+        `cannot upload to volume ${name}`,
+        () =>
+          ctx.conn.openStream("storageVolUpload", {
+            vol,
+            offset,
+            length,
+            flags: opts.sparse ? 1 : 0,
+          }),
+      );
+      const progress = new Progress(
+        `Uploading ${name}`,
+        length > 0n && length < size ? length : size,
+      );
+      let sent: bigint;
+      try {
+        sent = await sendFile(file, stream, opts.sparse, (n) => progress.update(n));
+        progress.update(sent, true);
+      } catch (e) {
+        await stream.abort().catch(() => {});
+        throw transferError(`cannot send data to volume ${name}`, e);
+      } finally {
+        progress.end();
+      }
+      await orFail(`cannot close volume ${name}`, () => stream.finish());
+      const r = new Result();
+      r.data = sent;
+      return r;
+    } finally {
+      file.close();
+    }
+  },
+});
+
+/** `vol-download`: download a volume's contents to a file. */
+export const volDownload = defineCommand({
+  name: "vol-download",
+  group: "volume",
+  summary: "download volume contents to a file",
+  description: "Download volume contents to a file",
+  options: transferOptions("from"),
+  json: "the number of bytes received (holes included)",
+  async handler(ctx: ShellContext, opts) {
+    const offset = parseULLOpt(opts.offset, "offset") ?? 0n;
+    const length = parseULLOpt(opts.length, "length", true) ?? 0n;
+    const vol = await lookupVol(ctx, opts.vol!, opts.pool);
+    const name = opts.vol!;
+    let sink: Sink;
+    try {
+      sink = await openSink(ctx.resolvePath(opts.file!));
+    } catch {
+      throw new VshError(`cannot create ${opts.file}`);
+    }
+    let committed = false;
+    try {
+      const { stream } = await orFail(
+        `cannot download from volume ${name}`,
+        () =>
+          ctx.conn.openStream("storageVolDownload", {
+            vol,
+            offset,
+            length,
+            flags: opts.sparse ? 1 : 0,
+          }),
+      );
+      let total = length;
+      if (total === 0n && Deno.stderr.isTerminal()) {
+        const info = await volInfo(ctx.conn, vol).catch(() => undefined);
+        if (info && info.capacity > offset) total = info.capacity - offset;
+      }
+      const progress = new Progress(`Downloading ${name}`, total);
+      let received: bigint;
+      try {
+        received = await receiveInto(stream, sink, (n) => progress.update(n));
+        progress.update(received, true);
+      } catch (e) {
+        await stream.abort().catch(() => {});
+        throw transferError(`cannot receive data from volume ${name}`, e);
+      } finally {
+        progress.end();
+      }
+      await orFail(`cannot close volume ${name}`, () => stream.finish());
+      await sink.commit();
+      committed = true;
+      const r = new Result();
+      r.data = received;
+      return r;
+    } finally {
+      if (!committed) await sink.discard();
+    }
+  },
+});
+
+/** The data transfer commands. */
+export const transferCommands: CommandDef[] = [volDownload, volUpload];
