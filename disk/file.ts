@@ -122,11 +122,20 @@ export class FileDevice implements BlockDevice {
   }
 
   /**
-   * Reads on the runtime's I/O threads through a second handle, so that a caller can compute
-   * or write elsewhere meanwhile (convert overlaps reading the source with writing the
-   * target). Reads on that handle are queued one after another.
+   * Large reads run on the runtime's I/O threads through a second handle, so that a caller can
+   * compute or write elsewhere meanwhile (convert overlaps reading the source with writing the
+   * target); they are queued one after another. Small reads are done at once.
    */
   read(offset: number, buf: Uint8Array): Promise<void> {
+    // Small reads are cheaper done at once, into a buffer that is likely still in cache.
+    if (buf.length <= IO_PIECE) {
+      try {
+        this.readSync(offset, buf);
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     const run = this.#asyncQueue.then(() => this.#readAsync(offset, buf));
     this.#asyncQueue = run.catch(() => {});
     return run;
