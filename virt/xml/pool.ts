@@ -83,6 +83,24 @@ export function parsePoolXml(xml: string): PoolDef {
   return parsePoolElement(parseXml(xml, "(storage_pool_definition)"));
 }
 
+// libvirt's virStoragePoolType names.
+const POOL_TYPE_NAMES = [
+  "dir",
+  "fs",
+  "netfs",
+  "logical",
+  "disk",
+  "iscsi",
+  "iscsi-direct",
+  "scsi",
+  "mpath",
+  "rbd",
+  "sheepdog",
+  "gluster",
+  "zfs",
+  "vstorage",
+];
+
 /** Parse a <pool> element. */
 export function parsePoolElement(root: XmlElement): PoolDef {
   if (root.name !== "pool") {
@@ -95,6 +113,13 @@ export function parsePoolElement(root: XmlElement): PoolDef {
   const type = root.attrs.type;
   if (!type) {
     throw new DefinitionError(27, FROM_STORAGE, "XML error: storage pool missing type attribute");
+  }
+  if (!POOL_TYPE_NAMES.includes(type)) {
+    throw new DefinitionError(
+      27,
+      FROM_STORAGE,
+      `XML error: Invalid value for attribute 'type' in element 'pool': '${type}'.`,
+    );
   }
   const name = childText(root, "name")?.trim();
   if (!name) {
