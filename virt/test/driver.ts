@@ -95,6 +95,41 @@ const MUTATING = new Set<string>([
   "storageVolCreateXml",
   "storageVolCreateXmlFrom",
   "storageVolDelete",
+  "nodeSuspendForDuration",
+  "nodeSetMemoryParameters",
+  "domainSetMemoryParameters",
+  "domainSetNumaParameters",
+  "domainSetBlkioParameters",
+  "domainSetInterfaceParameters",
+  "domainSetBlockIoTune",
+  "domainSetPerfEvents",
+  "domainAttachDevice",
+  "domainAttachDeviceFlags",
+  "domainDetachDevice",
+  "domainDetachDeviceFlags",
+  "domainUpdateDeviceFlags",
+  "domainSnapshotCreateXml",
+  "domainSnapshotDelete",
+  "domainRevertToSnapshot",
+  "domainBlockResize",
+  "domainBlockJobAbort",
+  "domainBlockPull",
+  "domainBlockRebase",
+  "domainBlockCommit",
+  "domainSendKey",
+  "domainSetUserPassword",
+  "storageVolWipe",
+  "storageVolWipePattern",
+  "storageVolResize",
+  "storageVolUpload",
+  "secretDefineXml",
+  "secretSetValue",
+  "secretUndefine",
+  "nodeDeviceCreateXml",
+  "nodeDeviceDestroy",
+  "nodeDeviceDettach",
+  "nodeDeviceReAttach",
+  "nodeDeviceReset",
   "interfaceDefineXml",
   "interfaceUndefine",
   "interfaceCreate",
@@ -116,7 +151,8 @@ export function apiName(proc: string): string {
     .replace(/Nmi$/, "NMI")
     .replace(/MacString/, "MACString")
     .replace(/Fsinfo/, "FSInfo")
-    .replace(/Iothread/g, "IOThread");
+    .replace(/Iothread/g, "IOThread")
+    .replace(/Dhcp/g, "DHCP");
 }
 
 /** An embedded test:/// connection. */
@@ -177,9 +213,10 @@ export class TestDriver implements Driver {
           message: "invalid connection pointer in " + apiName(proc),
         });
       }
+      // libvirt refuses a read-only caller before it asks the driver what it supports.
+      if (this.readonly && MUTATING.has(proc)) throw readOnly(apiName(proc));
       const h = this.handlers[proc];
       if (!h) throw noSupport(apiName(proc));
-      if (this.readonly && MUTATING.has(proc)) throw readOnly(apiName(proc));
       return Promise.resolve(h(args) as ProcRet<P> | Promise<ProcRet<P>>);
     } catch (e) {
       return Promise.reject(e);

@@ -2,7 +2,7 @@
 // (DHCP hosts and ranges, DNS hosts), with libvirt's checks and messages.
 
 import { ErrorCode } from "../errors.ts";
-import type { NetworkDef } from "../xml/network.ts";
+import { type NetworkDef, orderDns } from "../xml/network.ts";
 import {
   child,
   childrenNamed,
@@ -109,10 +109,31 @@ function sameMac(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
+/** virMacAddrParse and the unicast check of a DHCP host entry (libvirt keeps the text given). */
+function checkMac(def: NetworkDef, mac: string | undefined): string | undefined {
+  if (mac === undefined) return undefined;
+  const parts = mac.split(":");
+  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) {
+    throw virtError(
+      ErrorCode.XML_ERROR,
+      `Cannot parse MAC address '${mac}' in network '${def.name}'`,
+      From.NETWORK,
+    );
+  }
+  if (parseInt(parts[0], 16) & 1) {
+    throw virtError(
+      ErrorCode.XML_ERROR,
+      `expected unicast mac address, found multicast '${mac}' in network '${def.name}'`,
+      From.NETWORK,
+    );
+  }
+  return mac;
+}
+
 function updateDhcpHost(def: NetworkDef, command: number, parentIndex: number, node: XmlElement) {
   const ip = ipByIndex(def, parentIndex);
   const host = el("host", {
-    mac: node.attrs.mac?.toLowerCase(),
+    mac: checkMac(def, node.attrs.mac),
     id: node.attrs.id,
     name: node.attrs.name,
     ip: node.attrs.ip,
@@ -195,49 +216,136 @@ function updateDhcpRange(def: NetworkDef, command: number, parentIndex: number, 
   sortDhcp(dhcp);
 }
 
+function updateForwardInterface(def: NetworkDef, command: number, node: XmlElement) {
+  if (command === MODIFY) {
+    unsupported("forward interface entries cannot be modified, only added or deleted");
+  }
+  const dev = node.attrs.dev;
+  if (dev === undefined) {
+    throw virtError(
+      ErrorCode.XML_ERROR,
+      "missing dev attribute in <interface> element",
+      From.NETWORK,
+    );
+  }
+  const forward = def.forward ??= el("forward", { mode: "nat" });
+  const ifaces = childrenNamed(forward, "interface");
+  const found = ifaces.find((i) => i.attrs.dev === dev);
+  if (command === ADD_FIRST || command === ADD_LAST) {
+    if (found) {
+      throw operationInvalid(
+        `there is an existing interface entry in network '${def.name}' that matches "<interface dev='${dev}'>"`,
+        From.NETWORK,
+      );
+    }
+    insertAt(
+      forward.children as XmlElement[],
+      el("interface", { dev }),
+      command === ADD_FIRST,
+      "interface",
+    );
+  } else if (command === DELETE) {
+    if (!found) {
+      throw operationInvalid(
+        `couldn't find an interface entry in network '${def.name}' matching <interface dev='${dev}'>`,
+        From.NETWORK,
+      );
+    }
+    forward.children = forward.children.filter((c) => c !== found);
+  } else unknownCommand(command);
+  // The first forward interface is also written as the forward element's dev attribute.
+  const first = childrenNamed(forward, "interface")[0]?.attrs.dev;
+  const { dev: _old, ...rest } = forward.attrs;
+  forward.attrs = first === undefined ? rest : { dev: first, ...rest };
+}
+
 function hostnames(e: XmlElement): string[] {
   return childrenNamed(e, "hostname").map((h) => (text(h) ?? "").trim());
 }
 
-function updateDnsHost(def: NetworkDef, command: number, node: XmlElement) {
+/** The <dns> element, created in its place when missing. */
+function dnsOf(def: NetworkDef): XmlElement {
   let dns = def.rest.find((e) => e.name === "dns");
-  const entry = el("host", { ip: node.attrs.ip }, childrenNamed(node, "hostname"));
-  const existing = dns ? childrenNamed(dns, "host") : [];
-  const names = hostnames(entry);
-  const matches = (e: XmlElement) =>
-    e.attrs.ip === entry.attrs.ip ||
-    hostnames(e).some((n) => names.includes(n));
-  if (command === MODIFY) unsupported("DNS HOST records cannot be modified, only added or deleted");
+  if (!dns) {
+    dns = el("dns");
+    const at = def.rest.findIndex((e) => e.name === "ip" || e.name === "route");
+    if (at < 0) def.rest.push(dns);
+    else def.rest.splice(at, 0, dns);
+  }
+  return dns;
+}
+
+function addOrDelete(
+  dns: XmlElement,
+  command: number,
+  entry: XmlElement,
+  found: XmlElement[],
+  messages: { exists: string; missing: string; multiple?: string },
+): void {
   if (command === ADD_FIRST || command === ADD_LAST) {
-    if (existing.some(matches)) {
-      throw operationInvalid(
-        `there is already at least one DNS HOST record with a matching field in network ${def.name}`,
-        From.NETWORK,
-      );
-    }
-    if (!dns) {
-      dns = el("dns");
-      const at = def.rest.findIndex((e) => e.name === "ip" || e.name === "route");
-      if (at < 0) def.rest.push(dns);
-      else def.rest.splice(at, 0, dns);
-    }
-    insertAt(dns.children as XmlElement[], entry, command === ADD_FIRST, "host");
+    if (found.length) throw operationInvalid(messages.exists, From.NETWORK);
+    insertAt(dns.children as XmlElement[], entry, command === ADD_FIRST, entry.name);
   } else if (command === DELETE) {
-    const found = existing.filter(matches);
-    if (found.length === 0) {
-      throw operationInvalid(
-        `couldn't locate a matching DNS HOST record in network ${def.name}`,
-        From.NETWORK,
-      );
+    if (found.length === 0) throw operationInvalid(messages.missing, From.NETWORK);
+    if (found.length > 1 && messages.multiple) {
+      throw operationInvalid(messages.multiple, From.NETWORK);
     }
-    if (found.length > 1) {
-      throw operationInvalid(
-        `multiple matching DNS HOST records were found in network ${def.name}`,
-        From.NETWORK,
-      );
-    }
-    dns!.children = dns!.children.filter((c) => c !== found[0]);
+    dns.children = dns.children.filter((c) => c !== found[0]);
   } else unknownCommand(command);
+  dns.children = orderDns(dns).children;
+}
+
+function updateDnsHost(def: NetworkDef, command: number, node: XmlElement) {
+  const entry = el("host", { ip: node.attrs.ip }, childrenNamed(node, "hostname"));
+  const names = hostnames(entry);
+  const isAdd = command === ADD_FIRST || command === ADD_LAST;
+  const dns = dnsOf(def);
+  // Adding checks addresses only: several addresses may carry one name.
+  const found = childrenNamed(dns, "host").filter((e) =>
+    e.attrs.ip === entry.attrs.ip || (!isAdd && hostnames(e).some((n) => names.includes(n)))
+  );
+  addOrDelete(dns, command, entry, found, {
+    exists:
+      `there is already at least one DNS HOST record with a matching field in network ${def.name}`,
+    missing: `couldn't locate a matching DNS HOST record in network ${def.name}`,
+    multiple: `multiple matching DNS HOST records were found in network ${def.name}`,
+  });
+}
+
+function updateDnsTxt(def: NetworkDef, command: number, node: XmlElement) {
+  const entry = el("txt", { name: node.attrs.name, value: node.attrs.value });
+  const dns = dnsOf(def);
+  const found = childrenNamed(dns, "txt").filter((e) => e.attrs.name === entry.attrs.name);
+  addOrDelete(dns, command, entry, found.slice(0, 1), {
+    exists:
+      `there is already a DNS TXT record with name '${entry.attrs.name}' in network ${def.name}`,
+    missing: `couldn't locate a matching DNS TXT record in network ${def.name}`,
+  });
+}
+
+function updateDnsSrv(def: NetworkDef, command: number, node: XmlElement) {
+  const a = node.attrs;
+  const entry = el("srv", {
+    service: a.service,
+    protocol: a.protocol,
+    domain: a.domain,
+    target: a.target,
+    port: a.port,
+    priority: a.priority,
+    weight: a.weight,
+  });
+  const dns = dnsOf(def);
+  const same = (k: string, e: XmlElement) => a[k] === undefined || a[k] === e.attrs[k];
+  const found = childrenNamed(dns, "srv").filter((e) =>
+    same("domain", e) && same("service", e) && same("protocol", e) && same("target", e)
+  );
+  addOrDelete(dns, command, entry, found, {
+    exists:
+      `there is already at least one DNS SRV record matching all specified fields in network ${def.name}`,
+    missing: `couldn't locate a matching DNS SRV record in network ${def.name}`,
+    multiple:
+      `multiple DNS SRV records matching all specified fields were found in network ${def.name}`,
+  });
 }
 
 /** Apply one virNetworkUpdate command to a definition, as libvirt's network_conf does. */
@@ -272,8 +380,26 @@ export function updateNetworkDef(
       expect("range");
       return updateDhcpRange(def, command, parentIndex, node);
     case "dns-host":
+      if (command === MODIFY) {
+        unsupported("DNS HOST records cannot be modified, only added or deleted");
+      }
       expect("host");
       return updateDnsHost(def, command, node);
+    case "forward-interface":
+      expect("interface");
+      return updateForwardInterface(def, command, node);
+    case "dns-txt":
+      if (command === MODIFY) {
+        unsupported("DNS TXT records cannot be modified, only added or deleted");
+      }
+      expect("txt");
+      return updateDnsTxt(def, command, node);
+    case "dns-srv":
+      if (command === MODIFY) {
+        unsupported("DNS SRV records cannot be modified, only added or deleted");
+      }
+      expect("srv");
+      return updateDnsSrv(def, command, node);
     case undefined:
     case "none":
       unsupported(`can't update unrecognized section of network`);

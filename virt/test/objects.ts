@@ -162,12 +162,9 @@ export class NetworkProcs {
 
   destroy(a: Args) {
     const n = this.byName(a.net.name);
+    // libvirt's test driver keeps the running definition as the network's definition.
     n.active = false;
     this.s.events.networkLifecycle(netRef(n), 3);
-    if (n.newDef) {
-      n.def = n.newDef;
-      n.newDef = undefined;
-    }
     if (!n.persistent) this.s.networks = this.s.networks.filter((x) => x !== n);
   }
 

@@ -43,7 +43,7 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
   }
   const name = childText(root, "name")?.trim();
   if (!name) {
-    throw new DefinitionError(21, FROM_NETWORK, "missing name information in network definition");
+    throw new DefinitionError(21, FROM_NETWORK, "missing name information");
   }
   if (name.includes("/")) {
     throw new DefinitionError(27, FROM_NETWORK, `XML error: name ${name} cannot contain '/'`);
@@ -87,11 +87,12 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
   const kids = elements(root);
   const rest: XmlElement[] = [];
   for (const tag of REST_ORDER) rest.push(...kids.filter((k) => k.name === tag));
-  const normalized = rest.map(strip).map((e) =>
-    e.name === "mac" && e.attrs.address
-      ? { ...e, attrs: { ...e.attrs, address: e.attrs.address.toLowerCase() } }
-      : e
-  );
+  const normalized = rest.map(strip).map((e) => {
+    if (e.name === "mac" && e.attrs.address) {
+      return { ...e, attrs: { ...e.attrs, address: e.attrs.address.toLowerCase() } };
+    }
+    return e.name === "dns" ? orderDns(e) : e;
+  });
   return { name, uuid, bridge: br?.attrs.name, forward, bridgeEl, rest: normalized };
 }
 
@@ -103,6 +104,19 @@ function strip(e: XmlElement): XmlElement {
     children: e.children
       .filter((c) => typeof c !== "string" || !hasEl || c.trim() !== "")
       .map((c) => typeof c === "string" ? c : strip(c)),
+  };
+}
+
+/** A <dns> element with its records in libvirt's order: forwarders, TXT, SRV, hosts. */
+export function orderDns(dns: XmlElement): XmlElement {
+  const kids = elements(dns);
+  const order = ["forwarder", "txt", "srv", "host"];
+  return {
+    ...dns,
+    children: [
+      ...order.flatMap((tag) => kids.filter((k) => k.name === tag)),
+      ...kids.filter((k) => !order.includes(k.name)),
+    ],
   };
 }
 

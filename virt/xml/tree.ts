@@ -131,16 +131,15 @@ function describeError(body: string, context: string, err: ValidatorError): stri
     const src = lines[line - 1] ?? "";
     const close = src.indexOf(">", col);
     col = close >= 0 ? close + 1 : src.length;
-  } else if (unclosed && !/^<[^>]*>/.test(body.slice(body.lastIndexOf("<")))) {
-    msg = `Couldn't find end of Start Tag ${unclosed[1]} line ${err.line}`;
-    line = lines.length;
-    while (line > 1 && lines[line - 1] === "") line--;
-    col = (lines[line - 1] ?? "").length;
   } else if (unclosed) {
-    msg = `Premature end of data in tag ${unclosed[1]} line ${err.line}`;
+    // libxml2 notices at the end of the input: the last line, "(null)" when that line is empty.
+    msg = /^<[^>]*>/.test(body.slice(body.lastIndexOf("<")))
+      ? `Premature end of data in tag ${unclosed[1]} line ${err.line}`
+      : `Couldn't find end of Start Tag ${unclosed[1]} line ${err.line}`;
     line = lines.length;
-    while (line > 1 && lines[line - 1] === "") line--;
-    col = (lines[line - 1] ?? "").length;
+    const last = lines[line - 1] ?? "";
+    if (last === "") return `${context}:${line}: ${msg}\n(null)\n^`;
+    col = last.length;
   } else if (repeated) {
     msg = `Attribute ${repeated[1]} redefined`;
   } else if (err.code === "InvalidChar") {
