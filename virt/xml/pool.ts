@@ -37,7 +37,41 @@ export interface VolumeDef {
   allocation: bigint;
   path: string;
   format?: string;
+  /** The backing store's path and format (raw when not given), for a volume that has one. */
+  backing?: { path: string; format: string };
   el: XmlElement;
+}
+
+// libvirt's virStorageFileFormat names a volume may use ("none" is refused).
+const VOLUME_FORMATS = [
+  "raw",
+  "dir",
+  "bochs",
+  "cloop",
+  "dmg",
+  "iso",
+  "vpc",
+  "vdi",
+  "fat",
+  "vhd",
+  "ploop",
+  "cow",
+  "qcow",
+  "qcow2",
+  "qed",
+  "vmdk",
+];
+
+function volumeFormat(e: XmlElement | undefined): string | undefined {
+  const type = e ? child(e, "format")?.attrs.type : undefined;
+  if (type !== undefined && !VOLUME_FORMATS.includes(type)) {
+    throw new DefinitionError(
+      67,
+      FROM_STORAGE,
+      `unsupported configuration: unknown volume format type ${type}`,
+    );
+  }
+  return type;
 }
 
 const SCALE: Record<string, bigint> = {
@@ -199,7 +233,10 @@ export function parseVolumeElement(root: XmlElement, pool: PoolDef): VolumeDef {
   const path = (target ? childText(target, "path")?.trim() : undefined) ??
     `${pool.targetPath}/${name}`;
   const key = childText(root, "key")?.trim() ?? path;
-  const format = target ? child(target, "format")?.attrs.type : undefined;
+  const backingEl = child(root, "backingStore");
+  const backingPath = backingEl ? childText(backingEl, "path")?.trim() : undefined;
+  const backingFormat = backingPath !== undefined ? volumeFormat(backingEl) : undefined;
+  const format = volumeFormat(target);
   return {
     name,
     key,
@@ -208,6 +245,9 @@ export function parseVolumeElement(root: XmlElement, pool: PoolDef): VolumeDef {
     allocation,
     path,
     format,
+    backing: backingPath !== undefined
+      ? { path: backingPath, format: backingFormat ?? "raw" }
+      : undefined,
     el: strip(root),
   };
 }
@@ -225,5 +265,11 @@ export function formatVolumeXml(v: VolumeDef, pool: PoolDef): string {
     out += `    <format type='${escapeXml(v.format ?? "raw")}'/>\n`;
   }
   out += "  </target>\n";
+  if (v.backing) {
+    out += "  <backingStore>\n";
+    out += `    <path>${escapeXml(v.backing.path)}</path>\n`;
+    out += `    <format type='${escapeXml(v.backing.format)}'/>\n`;
+    out += "  </backingStore>\n";
+  }
   return out + "</volume>\n";
 }

@@ -5,7 +5,7 @@ pool-define-as x dir --print-xml --target /t --source-name n
 pool-define-as x netfs --print-xml --source-host h:2 --source-path /p
 pool-define-as x disk --print-xml --source-dev /d --source-format f
 pool-define-as x iscsi --print-xml --source-initiator iqn --target /t
-pool-define-as x fs --source-host h --source-protocol-ver 3 --print-xml
+pool-define-as x fs --source-dev h --source-protocol-ver 3 --print-xml
 pool-define-as x scsi --print-xml --adapter-name a --adapter-parent p
 pool-define-as x scsi --print-xml --adapter-wwnn 1 --adapter-wwpn 2
 pool-define-as x scsi --print-xml --adapter-wwnn 1 --adapter-wwpn 2

@@ -1,5 +1,5 @@
 #@ mask [0-9a-f]{8}-(?!28fb-)[0-9a-f-]{27}
-# pool-list: filters, types, --details, --name, --uuid and their errors
+# pool-list: filters, types, --details, --name, --uuid, errors
 pool-list
 pool-list --all --details
 pool-list --details
