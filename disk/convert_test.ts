@@ -59,6 +59,16 @@ Deno.test("compare messages and exit codes match qemu-img compare", async () => 
     await qemuIo(`${dir}/s1.img`, ["write -P 1 1000 1"], "raw");
     await same([], "s1.img", "s2.qcow2");
     await same([], "s2.qcow2", "s2.qcow2");
+    // Strict mode compares allocation as well.
+    await qemuImg(["create", "-f", "qcow2", "sa.qcow2", "1M"], dir);
+    await qemuImg(["create", "-f", "qcow2", "sb.qcow2", "1M"], dir);
+    await qemuIo(`${dir}/sb.qcow2`, ["write -z 64k 64k"]);
+    await same(["-s"], "sa.qcow2", "sb.qcow2", true);
+    await qemuIo(`${dir}/sa.qcow2`, ["write -P 0 128k 64k"]);
+    await same(["-s"], "sa.qcow2", "sb.qcow2", true);
+    await qemuImg(["convert", "-O", "qcow2", "sa.qcow2", "sc.qcow2"], dir);
+    await same(["-s"], "sa.qcow2", "sc.qcow2", true);
+    await same(["-s"], "sa.qcow2", "sa.qcow2", true);
   } finally {
     await cleanup();
   }

@@ -3,7 +3,7 @@
 import type { BlockDevice } from "../block.ts";
 import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
-import { statusAbove } from "./map.ts";
+import { type MapEntry, statusAbove } from "./map.ts";
 import { firstDiff, firstNonZero } from "../bytes.ts";
 
 /** Result of {@link imageCompare}. */
@@ -31,6 +31,12 @@ export interface CompareOptions {
 const CHUNK = 4 << 20;
 const PIECE = 256 << 10;
 
+/** The block-status flags qemu compares in strict mode, as one string. */
+function statusWord(e: MapEntry, size: number): string {
+  const eof = e.start + e.length >= size;
+  return [e.present, e.zero, e.data, e.offset !== undefined, eof].map(Number).join("");
+}
+
 /** Compares two opened devices; see {@link imageCompare}. */
 export async function compareDevices(
   d1: BlockDevice,
@@ -53,11 +59,19 @@ export async function compareDevices(
   const b1 = new Uint8Array(CHUNK), b2 = new Uint8Array(PIECE);
   let off = 0;
   while (off < common) {
-    const s1 = await statusAbove(d1, off, Math.min(CHUNK, common - off));
-    const s2 = await statusAbove(d2, off, s1.length);
-    const n = Math.min(s1.length, s2.length);
+    // In strict mode each image is asked up to its end, as qemu does: the EOF flag counts.
+    const s1 = await statusAbove(d1, off, strict ? d1.size - off : Math.min(CHUNK, common - off));
+    const s2 = await statusAbove(d2, off, strict ? d2.size - off : Math.min(CHUNK, common - off));
+    const n = Math.min(s1.length, s2.length, common - off, CHUNK);
     const zero1 = s1.zero && !s1.data, zero2 = s2.zero && !s2.data;
-    if (strict && s1.present !== s2.present) return mismatch(off);
+    if (strict && statusWord(s1, d1.size) !== statusWord(s2, d2.size)) {
+      return {
+        identical: false,
+        mismatchOffset: off,
+        text: `Strict mode: Offset ${off} block status mismatch!\n`,
+        exitCode: 1,
+      };
+    }
     if (!(zero1 && zero2)) {
       // Compared piece by piece, so that both pieces are still in the CPU cache.
       for (let p = 0; p < n; p += PIECE) {
