@@ -220,7 +220,7 @@ export class DomainProcs {
   }
 
   createXml(a: Args) {
-    checkFlags(a.flags, 4, "testDomainCreateXML");
+    checkFlags(a.flags, 16, "testDomainCreateXML");
     const def = this.parse(a.xml_desc);
     const o = this.s.addDomain(def, true);
     this.s.startDomain(o, 1);

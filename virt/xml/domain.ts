@@ -684,7 +684,9 @@ function normalizeInterface(n: XmlElement, usedNames: Set<string>): XmlElement {
     if (source) out.push(el("source", { bridge: source.attrs.bridge }));
   } else if (source) out.push(source);
   let target = child(src, "target");
-  if (target?.attrs.dev) usedNames.add(target.attrs.dev);
+  // Names libvirt generates itself are dropped from an inactive definition.
+  const dev = target?.attrs.dev;
+  if (dev && !/^(vnet|macvtap|macvlan)/.test(dev)) usedNames.add(dev);
   else target = undefined;
   const rest = kids.filter((c) => c.name !== "target");
   const kept = target ? [...rest, target] : rest;

@@ -124,7 +124,12 @@ function describeError(body: string, context: string, err: ValidatorError): stri
   const mismatch =
     /Expected closing tag '([^']+)' \(opened in line (\d+), col \d+\) instead of closing tag '([^']+)'/
       .exec(err.msg);
-  const unclosed = /Unclosed tag '([^']+)'/.exec(err.msg);
+  const unclosedTag = /Unclosed tag '([^']+)'/.exec(err.msg);
+  const unclosed = unclosedTag
+    ? { name: unclosedTag[1], line: err.line }
+    : /^Invalid '\[/.test(err.msg)
+    ? innermostOpen(body)
+    : undefined;
   const repeated = /Attribute '([^']+)' is repeated/.exec(err.msg);
   if (mismatch) {
     msg = `Opening and ending tag mismatch: ${mismatch[1]} line ${mismatch[2]} and ${mismatch[3]}`;
@@ -134,8 +139,8 @@ function describeError(body: string, context: string, err: ValidatorError): stri
   } else if (unclosed) {
     // libxml2 notices at the end of the input: the last line, "(null)" when that line is empty.
     msg = /^<[^>]*>/.test(body.slice(body.lastIndexOf("<")))
-      ? `Premature end of data in tag ${unclosed[1]} line ${err.line}`
-      : `Couldn't find end of Start Tag ${unclosed[1]} line ${err.line}`;
+      ? `Premature end of data in tag ${unclosed.name} line ${unclosed.line}`
+      : `Couldn't find end of Start Tag ${unclosed.name} line ${unclosed.line}`;
     line = lines.length;
     const last = lines[line - 1] ?? "";
     if (last === "") return `${context}:${line}: ${msg}\n(null)\n^`;
@@ -148,6 +153,21 @@ function describeError(body: string, context: string, err: ValidatorError): stri
     msg = err.msg.replace(/\.$/, "");
   }
   return `${context}:${line}: ${msg}\n${errorContext(body, line, col)}`;
+}
+
+/** The innermost element left open at the end of the text, with the line it opens on. */
+function innermostOpen(body: string): { name: string; line: number } | undefined {
+  const stripped = body.replace(
+    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>/g,
+    (m) => m.replace(/[^\n]/g, " "),
+  );
+  const stack: { name: string; line: number }[] = [];
+  const re = /<(\/?)([^\s/>]+)[^>]*?(\/?)>/g;
+  for (let m = re.exec(stripped); m; m = re.exec(stripped)) {
+    if (m[1]) stack.pop();
+    else if (!m[3]) stack.push({ name: m[2], line: stripped.slice(0, m.index).split("\n").length });
+  }
+  return stack[stack.length - 1];
 }
 
 /** A new element; `attrs` values that are undefined are left out. */
