@@ -84,6 +84,10 @@ export class VmdkImage extends TableImage {
         createType: get("createType") ?? "",
       };
     }
+    if (descriptor.parentCid !== 0xffffffff) {
+      // Unallocated grains would have to come from the parent, which is not opened here.
+      throw new DiskError("unsupported", "VMDK images with a parent image are not supported");
+    }
     return new VmdkImage(file, capacity, grain, gd, gtes, (flags & 4) !== 0, descriptor);
   }
 
