@@ -408,7 +408,7 @@ export const volResize = defineCommand({
       `Failed to change size of volume '${vol.name}' ${how} ${text}`,
       () => ctx.conn.call("storageVolResize", { vol, capacity, flags }),
     );
-    return new Result().print(`Size of volume '${vol.name}' successfully changed ${how} ${text}\n`);
+    return new Result().extra(`Size of volume '${vol.name}' successfully changed ${how} ${text}\n`);
   },
 });
 
