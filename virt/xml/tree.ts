@@ -131,6 +131,7 @@ function describeError(body: string, context: string, err: ValidatorError): stri
     ? innermostOpen(body)
     : undefined;
   const repeated = /Attribute '([^']+)' is repeated/.exec(err.msg);
+  const badClose = /^Tag '([^'<]*)<[^']*' is an invalid name/.exec(err.msg);
   if (mismatch) {
     msg = `Opening and ending tag mismatch: ${mismatch[1]} line ${mismatch[2]} and ${mismatch[3]}`;
     const src = lines[line - 1] ?? "";
@@ -145,6 +146,12 @@ function describeError(body: string, context: string, err: ValidatorError): stri
     const last = lines[line - 1] ?? "";
     if (last === "") return `${context}:${line}: ${msg}\n(null)\n^`;
     col = last.length;
+  } else if (badClose) {
+    // A closing tag cut short: libxml2 reads its name and then wants the '>'.
+    msg = "expected '>'";
+    const src = lines[line - 1] ?? "";
+    const at = src.indexOf(`</${badClose[1]}<`);
+    col = at >= 0 ? at + 2 + badClose[1].length : col;
   } else if (repeated) {
     msg = `Attribute ${repeated[1]} redefined`;
   } else if (err.code === "InvalidChar") {
