@@ -3,6 +3,7 @@
 //   #@ uri URI | #@ args OPTIONS | #@ argv CMD ARGS | #@ mask REGEX | #@ files NAME... | #@ env K=V
 //   #@ daemon            a private libvirtd per side; `{socket}`, `{dir}` in the URI, script, files
 //   #@ tcp               the same, also listening on 127.0.0.1:`{tcpport}`
+//   #@ tls               the same, with TLS on 127.0.0.1:`{tlsport}`, client certificates in `{pki}`
 //   #@ image FMT NAME SZ `qemu-img create -f FMT {dir}/NAME SZ` before the run
 // and, between commands, `#@@ ACTION` lines done to the daemon once the commands before them
 // have run: kill, restart, sigstop, sigcont, sleep MS, later MS ACTION (during the next part).
@@ -28,6 +29,8 @@ export interface Scenario {
   daemon: boolean;
   /** The daemon also listens on TCP 127.0.0.1 (`#@ tcp`). */
   tcp: boolean;
+  /** The daemon also listens with TLS on 127.0.0.1 (`#@ tls`): `{tlsport}`, `{pki}`. */
+  tls: boolean;
   /** Disk images made in the daemon's directory first (`#@ image FORMAT NAME SIZE`). */
   images: { format: string; name: string; size: string }[];
   /**
@@ -113,6 +116,7 @@ export function parseScenario(path: string, name: string, text: string): Scenari
     env: {},
     daemon: false,
     tcp: false,
+    tls: false,
     images: [],
     steps: splitSteps(path, text),
   };
@@ -147,6 +151,10 @@ export function parseScenario(path: string, name: string, text: string): Scenari
       case "tcp":
         s.daemon = true;
         s.tcp = true;
+        break;
+      case "tls":
+        s.daemon = true;
+        s.tls = true;
         break;
       case "image": {
         const [format, name, size] = splitWords(value);

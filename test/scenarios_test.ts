@@ -71,7 +71,13 @@ if (daemonSkip !== null) {
 
 function daemonHooks(d: PrivateLibvirtd, pending: Promise<void>[] = []): DaemonHooks {
   return {
-    values: { socket: d.socketPath, dir: d.dir, tcpport: String(d.tcpPort ?? "") },
+    values: {
+      socket: d.socketPath,
+      dir: d.dir,
+      tcpport: String(d.tcpPort ?? ""),
+      tlsport: String(d.tlsPort ?? ""),
+      pki: d.pkiPath ?? "",
+    },
     async act(action: DaemonAction) {
       switch (action.kind) {
         case "kill":
@@ -127,15 +133,19 @@ async function runSide(
       : [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
     const pending: Promise<void>[] = [];
     const hooks = daemon ? daemonHooks(daemon, pending) : undefined;
-    // virsh wraps echoed lines longer than 80 columns: `socket=sock` keeps `connect` lines short.
+    // virsh wraps echoed lines longer than 80 columns: `socket=sock` and `pkipath=pki` keep
+    // `connect` lines short.
     if (daemon) await Deno.symlink(daemon.socketPath, `${cwd}/sock`);
+    if (daemon?.pkiPath) await Deno.symlink(daemon.pkiPath, `${cwd}/pki`);
     const raw = await runProgram(cmd, scenario, scenario.uri, cwd, 60_000, hooks);
     await Promise.all(pending);
     // Each side has its own directory and daemon: name them the same way in both.
     const names: [string, string][] = [[cwd, "$CWD"]];
     if (daemon) {
+      if (daemon.pkiPath) names.push([daemon.pkiPath, "{pki}"]);
       names.push([daemon.socketPath, "{socket}"], [daemon.dir, "{dir}"]);
       if (daemon.tcpPort) names.push([`:${daemon.tcpPort}/`, ":{tcpport}/"]);
+      if (daemon.tlsPort) names.push([`:${daemon.tlsPort}/`, ":{tlsport}/"]);
     }
     for (const [from, to] of names) {
       raw.stdout = raw.stdout.replaceAll(from, to);
@@ -171,7 +181,9 @@ for (const scenario of scenarios) {
         if (scenario.daemon) {
           // One daemon per side, started together: faster than restarting one between sides.
           daemons.push(
-            ...await Promise.all([0, 1].map(() => startPrivateLibvirtd({ tcp: scenario.tcp }))),
+            ...await Promise.all(
+              [0, 1].map(() => startPrivateLibvirtd({ tcp: scenario.tcp, tls: scenario.tls })),
+            ),
           );
         }
         // Both sides at once: each has its own directory and daemon.
