@@ -3,7 +3,6 @@
 import { ErrorCode, VirtError } from "../errors.ts";
 import type { RemoteDomain } from "../remote/protocol.ts";
 import {
-  cloneDomainDef,
   type DomainDef,
   domainDisks,
   domainInterfaces,
@@ -51,6 +50,7 @@ function isActive(obj: DomainObj): boolean {
   return obj.def.id !== -1;
 }
 
+/** virDomainObjCheckActive: refuse a domain that is not running. */
 export function checkActive(obj: DomainObj): void {
   if (!isActive(obj)) throw operationInvalid("domain is not running", From.DOMAIN);
 }
@@ -957,11 +957,6 @@ export class DomainProcs {
       }
     }
     return { params, nparams: a.nparams > 1 ? 2 : 1 };
-  }
-
-  /** A copy of the live definition, for tests and tools that read the model directly. */
-  definition(dom: RemoteDomain): DomainDef {
-    return cloneDomainDef(this.obj(dom).def);
   }
 }
 
