@@ -172,3 +172,27 @@ Deno.test("backing-chain loops, tables past EOF and absurd sizes are refused fas
     await cleanup();
   }
 });
+
+Deno.test("a data cluster aliasing metadata is refused and the image marked corrupt", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await qemuImg(["create", "-f", "qcow2", "o.qcow2", "1M"], dir);
+    await qemuIo(`${dir}/o.qcow2`, ["write -P 1 0 64k"]);
+    // L2 table at 0x40000; point its first entry (COPIED) at the L1 table's cluster 0x30000.
+    const f = await Deno.open(`${dir}/o.qcow2`, { read: true, write: true });
+    await f.seek(0x40000, Deno.SeekMode.Start);
+    await f.write(new Uint8Array([0x80, 0, 0, 0, 0, 3, 0, 0]));
+    f.close();
+    const img = await openImage(`${dir}/o.qcow2`);
+    const e = await img.write(0, new Uint8Array(512).fill(9)).then(() => null, (e) => e);
+    await img.close().catch(() => {});
+    assert(
+      e instanceof DiskError && e.message.includes("Preventing invalid write on metadata"),
+      String(e),
+    );
+    const info = await imageInfo(`${dir}/o.qcow2`);
+    assert(info.text.includes("corrupt: true"), info.text);
+  } finally {
+    await cleanup();
+  }
+});

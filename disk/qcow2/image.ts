@@ -110,6 +110,7 @@ export class Qcow2Image implements BlockDevice {
   #headerDirty = false;
   #freed = new Set<number>();
   #pendingDec: number[] = [];
+  #metadata: Set<number> | undefined;
   #allocHint = 0;
   #endCluster = 0;
   #compressedTail = 0;
@@ -609,6 +610,7 @@ export class Qcow2Image implements BlockDevice {
 
   /** Refcount block for range `rti`, placed at the first cluster of the range it covers. */
   #createRefblock(rti: number): void {
+    this.#metadata = undefined;
     if (rti >= this.reftable.length) this.#growReftable(rti + 1);
     if (this.reftable[rti]) return;
     const loc = rti * this.refblockEntries;
@@ -626,6 +628,7 @@ export class Qcow2Image implements BlockDevice {
    * blocks for that area, then points the header at it and frees the old table.
    */
   #growReftable(minEntries: number): void {
+    this.#metadata = undefined;
     const cs = this.clusterSize, per = cs / 8;
     const start = Math.max(this.#endCluster, Math.ceil(this.file.size / cs));
     let n = 0, m = 0;
@@ -695,8 +698,54 @@ export class Qcow2Image implements BlockDevice {
     return wrote;
   }
 
+  /**
+   * Host clusters holding metadata (header, tables, refcount blocks, L2 tables of the active
+   * state and of snapshots), so that a data write in place can never land on them.
+   */
+  async #metadataClusters(): Promise<Set<number>> {
+    if (this.#metadata) return this.#metadata;
+    const cs = this.clusterSize, set = new Set<number>([0]);
+    const add = (off: number, len: number) => {
+      if (len <= 0) return;
+      for (let c = Math.floor(off / cs); c <= Math.floor((off + len - 1) / cs); c++) set.add(c);
+    };
+    add(this.header.l1TableOffset, this.header.l1Size * 8);
+    add(this.header.refcountTableOffset, this.header.refcountTableClusters * cs);
+    for (const off of this.reftable) if (off) add(off, cs);
+    add(this.header.snapshotsOffset, this.snapshotsSize);
+    const addL2s = (l1: DataView, size: number) => {
+      for (let i = 0; i < size; i++) {
+        const off = entryOffset(l1, i * 8);
+        if (off) add(off, cs);
+      }
+    };
+    addL2s(this.l1View, this.header.l1Size);
+    for (const s of this.snapshots) {
+      add(s.l1TableOffset, s.l1Size * 8);
+      addL2s(await this.readL1(s.l1TableOffset, s.l1Size), s.l1Size);
+    }
+    this.#metadata = set;
+    return set;
+  }
+
+  /** Refuses (and marks the image corrupt, as qemu does) a data write onto metadata. */
+  async #guardMetadata(off: number, len: number): Promise<void> {
+    const meta = await this.#metadataClusters();
+    const cs = this.clusterSize;
+    for (let c = Math.floor(off / cs); c <= Math.floor((off + len - 1) / cs); c++) {
+      if (!meta.has(c)) continue;
+      this.header.incompatible |= INCOMPAT_CORRUPT;
+      await this.writeHeader();
+      throw new DiskError(
+        "corrupt",
+        `qcow2: Marking image as corrupt: Preventing invalid write on metadata (cluster ${c})`,
+      );
+    }
+  }
+
   /** Finds `k` contiguous free clusters, gives them refcount 1, returns the host offset. */
   allocClusters(k: number): number {
+    this.#metadata = undefined;
     for (;;) {
       let start = this.#allocHint, run = 0;
       for (let c = this.#allocHint; run < k; c++) {
@@ -818,6 +867,7 @@ export class Qcow2Image implements BlockDevice {
           if (!(t.view.getUint32(j * 8) & COPIED_HI)) break;
           n += Math.min(cs, buf.length - pos - n);
         }
+        await this.#guardMetadata(m.host + inOff, n);
         await this.file.write(m.host + inOff, buf.subarray(pos, pos + n));
         pos += n;
         continue;
@@ -966,6 +1016,8 @@ export class Qcow2Image implements BlockDevice {
       this.file.flushSync();
     }
     if (this.#pendingDec.length) {
+      // Freed clusters may have held metadata and may now be reused for data.
+      this.#metadata = undefined;
       const dec = this.#pendingDec;
       this.#pendingDec = [];
       for (const c of dec) {
