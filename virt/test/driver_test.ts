@@ -411,3 +411,26 @@ Deno.test("a call is cheap: 2,000 calls well under what virsh needs", async () =
     assert(ms < 500, `2,000 calls took ${ms.toFixed(1)} ms`);
   });
 });
+
+Deno.test("redefining dumpxml output (an edit) gives what libvirt gives", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await withDriver(async (drv) => {
+      for (const [key, xml] of Object.entries(SAMPLES)) {
+        const first = await drv.call("domainDefineXml", { xml });
+        const once = (await drv.call("domainGetXmlDesc", { dom: first.dom, flags: 0 })).xml;
+        const again = await drv.call("domainDefineXml", { xml: once });
+        const twice = (await drv.call("domainGetXmlDesc", { dom: again.dom, flags: 0 })).xml;
+        await drv.call("domainUndefine", { dom: again.dom });
+        await Deno.writeTextFile(`${dir}/${key}.xml`, once);
+        const expected = await virsh(
+          DEFAULT,
+          `define ${dir}/${key}.xml; dumpxml ${first.dom.name}`,
+        );
+        assertEquals(scrubRandom(twice), scrubRandom(expected.stdout), key);
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
