@@ -1185,5 +1185,3 @@ export function hasMemballoon(def: DomainDef): boolean {
   const b = def.devices.find((d) => d.name === "memballoon");
   return b !== undefined && b.attrs.model !== "none";
 }
-
-export { formatUuid, parseUuid };
