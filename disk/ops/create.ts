@@ -95,9 +95,10 @@ async function zeroFill(file: FileDevice, off: number, len: number): Promise<voi
  * @example
  * ```ts
  * import { createImage } from "./create.ts";
- * const r = await createImage("/tmp/new.qcow2", { format: "qcow2", size: 1 << 30 })
- *   .catch(() => null);
- * if (r) console.log(r.formatting);
+ * const dir = await Deno.makeTempDir();
+ * const r = await createImage(`${dir}/new.qcow2`, { format: "qcow2", size: 1 << 30 });
+ * console.log(r.formatting); // Formatting '…/new.qcow2', fmt=qcow2 cluster_size=65536 …
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function createImage(path: string, opts: CreateOptions): Promise<CreateResult> {
