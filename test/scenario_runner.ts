@@ -244,6 +244,10 @@ export async function runProgram(
       HOME: cwd,
       LC_ALL: "C",
       LANG: "C",
+      // virsh's readline echoes each script line after the prompt and, in the C locale, breaks
+      // one that reaches the terminal's width with a carriage return; a wide terminal keeps
+      // lines whole whatever paths the placeholders expand to.
+      COLUMNS: "1000",
       VISUAL: "",
       EDITOR: "",
       VSH_PLUGIN_PATH: "",

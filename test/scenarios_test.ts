@@ -133,8 +133,7 @@ async function runSide(
       : [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
     const pending: Promise<void>[] = [];
     const hooks = daemon ? daemonHooks(daemon, pending) : undefined;
-    // virsh wraps echoed lines longer than 80 columns: `socket=sock` and `pkipath=pki` keep
-    // `connect` lines short.
+    // Short names for long paths: `connect ...?socket=sock`, `?pkipath=pki`.
     if (daemon) await Deno.symlink(daemon.socketPath, `${cwd}/sock`);
     if (daemon?.pkiPath) await Deno.symlink(daemon.pkiPath, `${cwd}/pki`);
     const raw = await runProgram(cmd, scenario, scenario.uri, cwd, 60_000, hooks);
@@ -164,18 +163,6 @@ for (const scenario of scenarios) {
     sanitizeResources: false,
     sanitizeOps: false,
     async fn() {
-      if (!scenario.argv) {
-        // virsh echoes each line after its prompt; readline wraps a line that reaches column
-        // 80 (in the C locale: 72 bytes after "virsh # "), in a way that depends on TERM.
-        const enc = new TextEncoder();
-        const long = scenario.script.split("\n").findIndex((l) => enc.encode(l).length > 71);
-        if (long >= 0) {
-          throw new Error(
-            `${scenario.path}:${long + 1}: lines of 72 bytes or more are echoed wrapped by ` +
-              "virsh's readline (depending on TERM): shorten the line",
-          );
-        }
-      }
       const daemons: PrivateLibvirtd[] = [];
       try {
         if (scenario.daemon) {
