@@ -83,6 +83,7 @@ async function run(drv: Driver, steps: Step[]): Promise<unknown[]> {
 }
 
 const name = (n: string) => () => ({ name: n });
+const ull = (field: string, value: bigint) => ({ field, value: { type: 4, value } });
 
 /** A networkUpdate on the default network followed by a look at its XML. */
 function netUpdate(section: number, command: number, xml: string): Step[] {
@@ -208,6 +209,47 @@ const STEPS: Step[] = [
   ["domainGetBlockIoTune", dom({ disk: "vda", nparams: 20, flags: 0 })],
   ["domainGetBlockIoTune", dom({ disk: "vdq", nparams: 20, flags: 0 })],
   ["domainGetPerfEvents", dom({ flags: 0 })],
+  ["domainSetMemoryParameters", dom({ params: [ull("hard_limit", 1048576n)], flags: 0 })],
+  ["domainSetMemoryParameters", dom({ params: [ull("swap_hard_limit", 1000n)], flags: 0 })],
+  [
+    "domainSetMemoryParameters",
+    dom({
+      params: [ull("soft_limit", 524288n), ull("swap_hard_limit", 2097152n)],
+      flags: 0,
+    }),
+  ],
+  ["domainSetMemoryParameters", dom({ params: [ull("bogus", 1n)], flags: 0 })],
+  [
+    "domainSetMemoryParameters",
+    dom({
+      params: [{ field: "hard_limit", value: { type: 1, value: 5 } }],
+      flags: 0,
+    }),
+  ],
+  ["domainGetMemoryParameters", dom({ nparams: 3, flags: 0 })],
+  [
+    "domainSetBlkioParameters",
+    dom({
+      params: [{ field: "weight", value: { type: 2, value: 500 } }, {
+        field: "device_weight",
+        value: { type: 7, value: "/dev/sda,300" },
+      }],
+      flags: 0,
+    }),
+  ],
+  ["domainGetBlkioParameters", dom({ nparams: 6, flags: 4 })],
+  [
+    "domainSetPerfEvents",
+    dom({
+      params: [{ field: "cmt", value: { type: 6, value: 1 } }, {
+        field: "cpu_cycles",
+        value: { type: 6, value: 0 },
+      }],
+      flags: 0,
+    }),
+  ],
+  ["domainGetPerfEvents", dom({ flags: 0 })],
+  ["domainGetXmlDesc", dom({ flags: 0 })],
   ["domainGetSchedulerType", dom()],
   [
     "domainSetSchedulerParametersFlags",
@@ -216,6 +258,8 @@ const STEPS: Step[] = [
       flags: 0,
     }),
   ],
+  ["domainSetSchedulerParametersFlags", dom({ params: [ull("cap", 1n)], flags: 0 })],
+  ["domainSetSchedulerParametersFlags", dom({ params: [ull("weight", 1n)], flags: 0 })],
   ["domainFsfreeze", dom({ mountpoints: [], flags: 0 })],
   ["domainFsfreeze", dom({ mountpoints: ["/"], flags: 0 })],
   ["domainFsthaw", dom({ mountpoints: ["/boot", "/"], flags: 0 })],

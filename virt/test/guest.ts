@@ -5,9 +5,9 @@
 import { ErrorCode } from "../errors.ts";
 import type { TypedParam } from "../remote/protocol.ts";
 import { domainDisks, domainInterfaces } from "../xml/domain.ts";
-import { child, childrenNamed, text } from "../xml/tree.ts";
+import { child, childrenNamed, el, elements, text } from "../xml/tree.ts";
 import { checkActive, type DomainProcs, oneDef } from "./domains.ts";
-import { checkFlags, invalidArg, operationInvalid, virtError } from "./errors.ts";
+import { checkFlags, From, invalidArg, operationInvalid, virtError } from "./errors.ts";
 import type { TestState } from "./state.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -199,6 +199,98 @@ export class GuestProcs {
     return params(all, a.nparams, a.flags);
   }
 
+  setMemoryParameters(a: Args) {
+    checkFlags(a.flags, AFFECT, "testDomainSetMemoryParameters");
+    const names = ["hard_limit", "soft_limit", "swap_hard_limit"];
+    validateParams(a.params, Object.fromEntries(names.map((n) => [n, 4])));
+    const o = this.d.obj(a.dom);
+    const { def } = oneDef(o, a.flags);
+    const given = new Map<string, bigint>();
+    for (const p of a.params as TypedParam[]) given.set(p.field, BigInt(p.value.value as bigint));
+    const limit = (tag: string, d = o.def) => {
+      const e = d.extra.memtune ? child(d.extra.memtune, tag) : undefined;
+      return e ? BigInt((text(e) ?? "0").trim()) : UNLIMITED;
+    };
+    if (given.has("hard_limit") || given.has("swap_hard_limit")) {
+      const mem = given.get("hard_limit") ?? limit("hard_limit");
+      const swap = given.get("swap_hard_limit") ?? limit("swap_hard_limit");
+      if (mem > swap) {
+        throw invalidArg(
+          "memory hard_limit tunable value must be lower than or equal to swap_hard_limit",
+        );
+      }
+    }
+    const values = new Map(names.map((n) => [n, given.get(n) ?? limit(n, def)]));
+    const kids = names.filter((n) => values.get(n)! < UNLIMITED).map((n) =>
+      el(n, { unit: "KiB" }, [String(values.get(n))])
+    );
+    const rest = def.extra.memtune
+      ? elements(def.extra.memtune).filter((e) => !names.includes(e.name))
+      : [];
+    if (kids.length || rest.length) {
+      def.extra.memtune = { name: "memtune", attrs: {}, children: [...kids, ...rest] };
+    } else delete def.extra.memtune;
+  }
+
+  setBlkioParameters(a: Args) {
+    checkFlags(a.flags, AFFECT, "testDomainSetBlkioParameters");
+    validateParams(a.params, {
+      weight: 2,
+      device_weight: 7,
+      device_read_iops_sec: 7,
+      device_write_iops_sec: 7,
+      device_read_bytes_sec: 7,
+      device_write_bytes_sec: 7,
+    });
+    const { def } = oneDef(this.d.obj(a.dom), a.flags);
+    const tune = def.extra.blkiotune ?? el("blkiotune");
+    for (const p of a.params as TypedParam[]) {
+      if (p.field === "weight") {
+        const w = el("weight", {}, [String(p.value.value)]);
+        const rest = elements(tune).filter((e) => e.name !== "weight");
+        tune.children = Number(p.value.value) ? [w, ...rest] : rest;
+      } else {
+        const tag = p.field.replace(/^device_/, "");
+        const parts = String(p.value.value).split(",");
+        for (let i = 0; i + 1 < parts.length; i += 2) {
+          const path = parts[i];
+          let dev = childrenNamed(tune, "device").find((d) => text(child(d, "path")) === path);
+          if (!dev) {
+            dev = el("device", {}, [el("path", {}, [path])]);
+            tune.children.push(dev);
+          }
+          dev.children = [
+            ...elements(dev).filter((e) => e.name !== tag),
+            el(tag, {}, [parts[i + 1]]),
+          ];
+          const order = ["path", "weight", "read_iops_sec", "write_iops_sec", "read_bytes_sec"];
+          const key = (e: { name: string }) => {
+            const i = [...order, "write_bytes_sec"].indexOf(e.name);
+            return i < 0 ? 99 : i;
+          };
+          dev.children = elements(dev).sort((x, y) => key(x) - key(y));
+        }
+      }
+    }
+    if (elements(tune).length) def.extra.blkiotune = tune;
+    else delete def.extra.blkiotune;
+  }
+
+  setPerfEvents(a: Args) {
+    checkFlags(a.flags, AFFECT, "testDomainSetPerfEvents");
+    validateParams(a.params, Object.fromEntries(PERF_EVENTS.map((n) => [n, 6])));
+    const { def } = oneDef(this.d.obj(a.dom), a.flags);
+    const state = new Map<string, string>();
+    for (const e of def.extra.perf ? childrenNamed(def.extra.perf, "event") : []) {
+      if (e.attrs.name) state.set(e.attrs.name, e.attrs.enabled ?? "no");
+    }
+    for (const p of a.params as TypedParam[]) state.set(p.field, p.value.value ? "yes" : "no");
+    const events = PERF_EVENTS.filter((n) => state.has(n)).map((name) =>
+      el("event", { name, enabled: state.get(name) })
+    );
+    if (events.length) def.extra.perf = { name: "perf", attrs: {}, children: events };
+  }
+
   getPerfEvents(a: Args) {
     checkFlags(a.flags, AFFECT | STRING_OKAY, "testDomainGetPerfEvents");
     const { def } = oneDef(this.d.obj(a.dom), a.flags & AFFECT);
@@ -211,16 +303,7 @@ export class GuestProcs {
   }
 
   setSchedulerParameters(a: Args) {
-    for (const p of a.params as TypedParam[]) {
-      if (p.field !== "weight") {
-        throw invalidArg(`parameter '${p.field}' not supported`);
-      }
-      if (p.value.type !== 2) {
-        throw invalidArg(
-          `invalid type '${typeName(p.value.type)}' for parameter 'weight', expected 'uint'`,
-        );
-      }
-    }
+    validateParams(a.params, { weight: 2 });
     this.d.obj(a.dom);
   }
 
@@ -328,6 +411,28 @@ export class GuestProcs {
     checkFlags(a.flags, 1 | 2, "testDomainGetMessages");
     this.d.obj(a.dom);
     return { msgs: [] };
+  }
+}
+
+/** virTypedParamsValidate: known names with the expected types, else libvirt's errors. */
+function validateParams(list: TypedParam[], expected: Record<string, number>): void {
+  for (const p of list) {
+    const want = expected[p.field];
+    if (want === undefined) {
+      throw virtError(
+        ErrorCode.ARGUMENT_UNSUPPORTED,
+        `parameter '${p.field}' not supported`,
+        From.NONE,
+      );
+    }
+    if (p.value.type !== want) {
+      throw invalidArg(
+        `invalid type '${typeName(p.value.type)}' for parameter '${p.field}', expected '${
+          typeName(want)
+        }'`,
+        From.NONE,
+      );
+    }
   }
 }
 
