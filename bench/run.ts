@@ -78,6 +78,15 @@ const groups: Record<string, () => Promise<void>> = {
   },
 };
 
+groups.images = async () => {
+  const { benchImages } = await import("./images.ts");
+  await benchImages();
+};
+groups.remote = async () => {
+  const { benchRemote } = await import("./remote.ts");
+  await benchRemote();
+};
+
 if (import.meta.main) {
   const only = Deno.args;
   for (const [name, fn] of Object.entries(groups)) {
