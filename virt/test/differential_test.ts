@@ -249,6 +249,73 @@ const STEPS: Step[] = [
     }),
   ],
   ["domainGetPerfEvents", dom({ flags: 0 })],
+  [
+    "domainSetNumaParameters",
+    dom({
+      params: [{ field: "numa_nodeset", value: { type: 7, value: "0-1" } }],
+      flags: 0,
+    }),
+  ],
+  [
+    "domainSetNumaParameters",
+    dom({
+      params: [{ field: "numa_mode", value: { type: 1, value: 2 } }],
+      flags: 0,
+    }),
+  ],
+  [
+    "domainSetNumaParameters",
+    dom({
+      params: [{ field: "numa_mode", value: { type: 1, value: 9 } }],
+      flags: 0,
+    }),
+  ],
+  ["domainGetNumaParameters", dom({ nparams: 2, flags: 4 })],
+  [
+    "domainSetInterfaceParameters",
+    dom({
+      device: "testnet0",
+      params: [
+        { field: "inbound.average", value: { type: 2, value: 1000 } },
+        { field: "inbound.peak", value: { type: 2, value: 2000 } },
+        { field: "outbound.average", value: { type: 2, value: 500 } },
+      ],
+      flags: 0,
+    }),
+  ],
+  ["domainGetInterfaceParameters", dom({ device: "testnet0", nparams: 7, flags: 0 })],
+  [
+    "domainSetInterfaceParameters",
+    dom({
+      device: "nope0",
+      params: [{ field: "inbound.average", value: { type: 2, value: 1 } }],
+      flags: 0,
+    }),
+  ],
+  [
+    "domainSetBlockIoTune",
+    dom({
+      disk: "vda",
+      params: [ull("total_bytes_sec", 1000n), ull("read_iops_sec", 50n)],
+      flags: 0,
+    }),
+  ],
+  ["domainSetBlockIoTune", dom({ disk: "vda", params: [ull("read_bytes_sec", 5n)], flags: 0 })],
+  ["domainSetBlockIoTune", dom({ disk: "vdz", params: [ull("read_bytes_sec", 5n)], flags: 0 })],
+  [
+    "domainSetBlockIoTune",
+    dom({
+      disk: "vda",
+      params: [
+        ull("total_bytes_sec", 1000n),
+        ull("total_bytes_sec_max", 2000n),
+        ull("read_iops_sec_max", 30n),
+        { field: "group_name", value: { type: 7, value: "grp" } },
+      ],
+      flags: 0,
+    }),
+  ],
+  ["domainGetBlockIoTune", dom({ disk: "vda", nparams: 20, flags: 4 })],
   ["domainGetXmlDesc", dom({ flags: 0 })],
   ["domainGetSchedulerType", dom()],
   [

@@ -4,8 +4,14 @@
 
 import { ErrorCode } from "../errors.ts";
 import type { TypedParam } from "../remote/protocol.ts";
-import { domainDisks, domainInterfaces } from "../xml/domain.ts";
-import { child, childrenNamed, el, elements, text } from "../xml/tree.ts";
+import {
+  domainDisks,
+  domainInterfaces,
+  formatCpuset,
+  parseCpuset,
+  reorderDevice,
+} from "../xml/domain.ts";
+import { child, childrenNamed, el, elements, text, type XmlElement } from "../xml/tree.ts";
 import { checkActive, type DomainProcs, oneDef } from "./domains.ts";
 import { checkFlags, From, invalidArg, operationInvalid, virtError } from "./errors.ts";
 import type { TestState } from "./state.ts";
@@ -274,6 +280,129 @@ export class GuestProcs {
     }
     if (elements(tune).length) def.extra.blkiotune = tune;
     else delete def.extra.blkiotune;
+  }
+
+  setNumaParameters(a: Args) {
+    checkFlags(a.flags, AFFECT, "testDomainSetNumaParameters");
+    validateParams(a.params, { numa_mode: 1, numa_nodeset: 7 });
+    const { def, live } = oneDef(this.d.obj(a.dom), a.flags);
+    const modes = ["strict", "preferred", "interleave", "restrictive"];
+    let mode: number | undefined;
+    let nodeset: string | undefined;
+    for (const p of a.params as TypedParam[]) {
+      if (p.field === "numa_mode") {
+        mode = Number(p.value.value);
+        if (mode < 0 || mode >= modes.length) {
+          throw invalidArg(`unsupported numatune mode: '${mode}'`);
+        }
+      } else {
+        const cpus = parseCpuset(String(p.value.value));
+        if (!cpus || cpus.length === 0) {
+          throw operationInvalid(`Invalid nodeset of 'numatune': ${p.value.value}`);
+        }
+        nodeset = formatCpuset(cpus);
+      }
+    }
+    const tune = def.extra.numatune ?? el("numatune");
+    let mem = child(tune, "memory");
+    const current = mem?.attrs.mode ?? "strict";
+    if (live && mode !== undefined && mem && modes[mode] !== current) {
+      throw operationInvalid("can't change numatune mode for running domain");
+    }
+    if (!mem) tune.children.unshift(mem = el("memory", { mode: "strict" }));
+    if (mode !== undefined) mem.attrs = { ...mem.attrs, mode: modes[mode] };
+    if (nodeset !== undefined) mem.attrs = { ...mem.attrs, nodeset };
+    def.extra.numatune = tune;
+  }
+
+  setInterfaceParameters(a: Args) {
+    checkFlags(a.flags, AFFECT, "testDomainSetInterfaceParameters");
+    const fields = [
+      "inbound.average",
+      "inbound.peak",
+      "inbound.burst",
+      "inbound.floor",
+      "outbound.average",
+      "outbound.peak",
+      "outbound.burst",
+    ];
+    validateParams(a.params, Object.fromEntries(fields.map((f) => [f, 2])));
+    const { def } = oneDef(this.d.obj(a.dom), a.flags);
+    const nets = domainInterfaces(def);
+    const dev = String(a.device);
+    const idx = nets.findIndex((n) => n.ifname === dev || n.mac === dev.toLowerCase());
+    if (idx < 0) throw invalidArg(`'${dev}' is not a known interface`, From.DOMAIN);
+    const iface = def.devices.filter((d) => d.name === "interface")[idx];
+    const bw = child(iface, "bandwidth");
+    const rates: Record<string, Record<string, number>> = { inbound: {}, outbound: {} };
+    const given: Record<string, boolean> = {};
+    for (const p of a.params as TypedParam[]) {
+      const [dir, key] = p.field.split(".");
+      rates[dir][key] = Number(p.value.value);
+      if (key === "average" || key === "floor") given[dir] = true;
+    }
+    const rate = (dir: string): XmlElement | undefined => {
+      const r = rates[dir];
+      const old = bw ? child(bw, dir) : undefined;
+      if (!(r.average || r.floor)) return given[dir] ? undefined : old;
+      return el(dir, {
+        average: r.average || undefined,
+        peak: r.peak || undefined,
+        floor: r.floor || undefined,
+        burst: r.burst || undefined,
+      });
+    };
+    const kids = [rate("inbound"), rate("outbound")].filter((e): e is XmlElement => !!e);
+    iface.children = iface.children.filter((c) => typeof c === "string" || c.name !== "bandwidth");
+    if (kids.length) iface.children.push(el("bandwidth", {}, kids));
+    reorderDevice(iface);
+  }
+
+  setBlockIoTune(a: Args) {
+    checkFlags(a.flags, AFFECT, "testDomainSetBlockIoTune");
+    validateParams(
+      a.params,
+      Object.fromEntries(IOTUNE_FIELDS.map((f) => [f, f === "group_name" ? 7 : 4])),
+    );
+    const { def } = oneDef(this.d.obj(a.dom), a.flags);
+    const disk = domainDisks(def).find((d) => d.target === a.disk || d.source === a.disk);
+    if (!disk) throw invalidArg(`missing persistent configuration for disk '${a.disk}'`);
+    const tune = child(disk.el, "iotune");
+    const info = new Map<string, string>();
+    for (const f of IOTUNE_FIELDS) {
+      const v = tune ? text(child(tune, f))?.trim() : undefined;
+      if (v !== undefined) info.set(f, v);
+    }
+    for (const p of a.params as TypedParam[]) {
+      if (p.field !== "group_name" && BigInt(p.value.value as bigint) > 1000000000000000n) {
+        throw virtError(
+          ErrorCode.ARGUMENT_UNSUPPORTED,
+          "block I/O throttle limit value must be no more than 1000000000000000",
+        );
+      }
+      info.set(p.field, String(p.value.value));
+    }
+    const n = (f: string) => BigInt(info.get(f) ?? "0");
+    for (const what of ["bytes_sec", "iops_sec", "bytes_sec_max", "iops_sec_max"]) {
+      if (n(`total_${what}`) && (n(`read_${what}`) || n(`write_${what}`))) {
+        throw invalidArg(`total and read/write of ${what} cannot be set at the same time`);
+      }
+    }
+    for (
+      const f of ["total_bytes_sec", "read_bytes_sec", "write_bytes_sec"]
+        .concat(["total_iops_sec", "read_iops_sec", "write_iops_sec"])
+    ) {
+      // libvirt compares with the maximum even when no maximum is set.
+      if (n(f) > n(`${f}_max`)) {
+        throw invalidArg(`${f} cannot be set higher than ${f}_max `);
+      }
+    }
+    const kids = IOTUNE_FIELDS.filter((f) =>
+      f === "group_name" ? info.get(f) : info.has(f) && n(f) !== 0n
+    ).map((f) => el(f, {}, [info.get(f)!]));
+    disk.el.children = disk.el.children.filter((c) => typeof c === "string" || c.name !== "iotune");
+    if (kids.length) disk.el.children.push(el("iotune", {}, kids));
+    reorderDevice(disk.el);
   }
 
   setPerfEvents(a: Args) {

@@ -1180,6 +1180,16 @@ export function domainInterfaces(
   }));
 }
 
+/** Put a device's children back in libvirt's order after a change (disks and interfaces). */
+export function reorderDevice(d: XmlElement): void {
+  const order = d.name === "disk"
+    ? DISK_CHILD_ORDER
+    : d.name === "interface"
+    ? NET_CHILD_ORDER
+    : [];
+  if (order.length) d.children = reorder(d, order).children;
+}
+
 /** Whether the definition has a usable memory balloon. */
 export function hasMemballoon(def: DomainDef): boolean {
   const b = def.devices.find((d) => d.name === "memballoon");
