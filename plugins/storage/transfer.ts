@@ -7,19 +7,29 @@ import { defineCommand, opt, parseULLOpt, Result, VshError } from "../../shell/m
 import type { CommandDef, ShellContext } from "../../shell/mod.ts";
 import type { DataStream } from "../../virt/driver.ts";
 import { VirtError } from "../../virt/errors.ts";
+import { VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from "../../virt/remote/protocol.ts";
 import { volInfo } from "../../virt/storage.ts";
 import { lookupVol, orFail, volOpt, volPoolOpt } from "./common.ts";
 
-const CHUNK = 1024 * 1024;
+// Stream data goes in packets of this size (the daemon's limit); short packets cost a round trip.
+const PACKET = VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX;
+// Files are read four packets at a time, into two buffers used in turn (read one, send other).
+const CHUNK = 4 * PACKET;
 // Zero runs shorter than this go as data: a hole message per tiny run would cost more.
 const HOLE_GRAIN = 64 * 1024;
+// Bytes of a download kept in memory while the previous batch is being written to disk.
+const WRITE_BATCH = 4 * 1024 * 1024;
 
 /** Whether every byte of `b` is zero (words first, then the tail). */
 export function isZero(b: Uint8Array): boolean {
-  const words = b.byteOffset % 4 === 0 ? b.length >> 2 : 0;
-  const w = new Uint32Array(b.buffer, b.byteOffset, words);
-  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
-  for (let i = words << 2; i < b.length; i++) if (b[i] !== 0) return false;
+  let i = 0;
+  while (i < b.length && (b.byteOffset + i) % 4 !== 0) if (b[i++] !== 0) return false;
+  const words = (b.length - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(b.buffer, b.byteOffset + i, words);
+    for (let k = 0; k < words; k++) if (w[k] !== 0) return false;
+  }
+  for (i += words << 2; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
 }
 
@@ -51,9 +61,21 @@ async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
   for (let off = 0; off < data.length;) off += await file.write(data.subarray(off));
 }
 
+// Fill `buf` from the file (short only at the end of the file).
+async function readChunk(file: Deno.FsFile, buf: Uint8Array): Promise<Uint8Array> {
+  let n = 0;
+  while (n < buf.length) {
+    const got = await file.read(buf.subarray(n));
+    if (got === null) break;
+    n += got;
+  }
+  return buf.subarray(0, n);
+}
+
 /**
- * Send a file's bytes up a stream; with `sparse`, runs of zeros of at least HOLE_GRAIN go as
- * holes (so a sparse file stays sparse on the other side). Returns the bytes covered.
+ * Send a file's bytes up a stream in full packets, reading the next chunk while the current
+ * one goes out; with `sparse`, runs of zeros of at least HOLE_GRAIN go as holes (so a sparse
+ * file stays sparse on the other side). Returns the bytes covered.
  */
 export async function sendFile(
   file: Deno.FsFile,
@@ -61,52 +83,51 @@ export async function sendFile(
   sparse: boolean,
   onProgress: (done: bigint) => void = () => {},
 ): Promise<bigint> {
-  const buf = new Uint8Array(CHUNK);
-  let done = 0n;
+  // A buffer is refilled only after the stream has taken (copied) what it held.
+  // Sparse reads keep grains at file offsets that are multiples of HOLE_GRAIN.
+  const size = sparse ? 16 * HOLE_GRAIN : CHUNK;
+  const buffers = [new Uint8Array(size), new Uint8Array(size)];
   let hole = 0n;
-  const flushHole = async () => {
+  let done = 0n;
+  const sendData = async (d: Uint8Array) => {
     if (hole > 0n) await stream.sendHole(hole);
     hole = 0n;
+    await stream.write(d);
   };
-  for (;;) {
-    let n = 0;
-    // Fill the buffer so that hole detection sees whole grains.
-    while (n < buf.length) {
-      const got = await file.read(buf.subarray(n));
-      if (got === null) break;
-      n += got;
-    }
-    if (n === 0) break;
-    const data = buf.subarray(0, n);
-    if (!sparse) {
-      await stream.write(data);
-    } else {
-      let start = 0;
-      for (let off = 0; off < n; off += HOLE_GRAIN) {
-        const grain = data.subarray(off, Math.min(n, off + HOLE_GRAIN));
-        if (!isZero(grain)) continue;
-        if (off > start) {
-          await flushHole();
-          await stream.write(data.subarray(start, off));
+  let turn = 0;
+  let next = readChunk(file, buffers[turn]);
+  try {
+    for (;;) {
+      const data = await next;
+      if (data.length === 0) break;
+      turn ^= 1;
+      next = readChunk(file, buffers[turn]);
+      if (!sparse) {
+        await sendData(data);
+      } else {
+        let start = 0;
+        for (let off = 0; off < data.length; off += HOLE_GRAIN) {
+          const grain = data.subarray(off, Math.min(data.length, off + HOLE_GRAIN));
+          if (!isZero(grain)) continue;
+          if (off > start) await sendData(data.subarray(start, off));
+          hole += BigInt(grain.length);
+          start = off + grain.length;
         }
-        hole += BigInt(grain.length);
-        start = off + grain.length;
+        if (start < data.length) await sendData(data.subarray(start));
       }
-      if (start < n) {
-        await flushHole();
-        await stream.write(data.subarray(start, n));
-      }
+      done += BigInt(data.length);
+      onProgress(done);
     }
-    done += BigInt(n);
-    onProgress(done);
-    if (n < buf.length) break;
+  } finally {
+    // A failed send leaves a read in flight: its outcome no longer matters.
+    next.catch(() => {});
   }
-  await flushHole();
+  if (hole > 0n) await stream.sendHole(hole);
   return done;
 }
 
 /** Where a download writes: a temporary file renamed over the target, or the target itself. */
-interface Sink {
+export interface Sink {
   file: Deno.FsFile;
   /** Holes become seeks (regular files) or written zeros (devices, pipes). */
   seekable: boolean;
@@ -158,8 +179,9 @@ async function openSink(path: string): Promise<Sink> {
 }
 
 /**
- * Receive a stream into `sink`; with holes, a regular file gets seeks and a final truncate so
- * that unwritten ranges stay unallocated. Returns the bytes covered.
+ * Receive a stream into `sink`, writing in batches while the next ones arrive; with holes, a
+ * regular file gets seeks and a final truncate so that unwritten ranges stay unallocated.
+ * Returns the bytes covered.
  */
 export async function receiveInto(
   stream: DataStream,
@@ -168,19 +190,42 @@ export async function receiveInto(
 ): Promise<bigint> {
   let pos = 0n;
   let end = 0n;
+  let batch: Uint8Array[] = [];
+  let batched = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    if (batched === 0) return;
+    const parts = batch;
+    const joined = new Uint8Array(batched);
+    let off = 0;
+    for (const p of parts) {
+      joined.set(p, off);
+      off += p.length;
+    }
+    batch = [];
+    batched = 0;
+    writing = writeAll(sink.file, joined);
+  };
   for (let chunk = await stream.read(); chunk !== null; chunk = await stream.read()) {
     if (chunk instanceof Uint8Array) {
-      await writeAll(sink.file, chunk);
+      batch.push(chunk);
+      batched += chunk.length;
+      if (batched >= WRITE_BATCH) await flush();
       pos += BigInt(chunk.length);
       end = pos;
     } else if (sink.seekable) {
+      await flush();
+      await writing;
       pos += chunk.hole;
       await sink.file.seek(pos, Deno.SeekMode.Start);
     } else {
       const zeros = new Uint8Array(Math.min(CHUNK, Number(chunk.hole)));
       for (let left = chunk.hole; left > 0n;) {
         const n = left < BigInt(zeros.length) ? Number(left) : zeros.length;
-        await writeAll(sink.file, zeros.subarray(0, n));
+        batch.push(zeros.subarray(0, n));
+        batched += n;
+        if (batched >= WRITE_BATCH) await flush();
         left -= BigInt(n);
       }
       pos += chunk.hole;
@@ -188,6 +233,8 @@ export async function receiveInto(
     }
     onProgress(pos);
   }
+  await flush();
+  await writing;
   if (sink.seekable && pos > end) await sink.file.truncate(Number(pos));
   return pos;
 }
