@@ -110,14 +110,15 @@ export function utf8Locale(): boolean {
 }
 
 /**
- * A cell as virsh shows it in the C locale: bytes it cannot print (controls and every byte of a
- * multibyte character) as \xHH.
+ * A cell as virsh shows it in the C locale: bytes it cannot print as \\xHH. virsh formats a
+ * signed char there, so every byte of a multibyte character comes out as \\xff.
  */
 export function escapeForC(s: string): string {
   if (/^[\x20-\x7e]*$/.test(s)) return s;
   let out = "";
   for (const b of new TextEncoder().encode(s)) {
-    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
+    if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += b >= 0x80 ? "\\xff" : `\\x${b.toString(16).padStart(2, "0")}`;
   }
   return out;
 }
