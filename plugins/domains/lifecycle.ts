@@ -624,7 +624,10 @@ export const save = defineCommand({
     } catch (e) {
       throw new VshError(`Failed to save domain '${opts.domain}' to ${to}`, { cause: e });
     }
-    const r = new Result().extra(`\nDomain '${opts.domain}' saved to ${to}\n`);
+    const r = new Result();
+    // virsh's progress watcher ends with the finished job's line (on stderr).
+    if (opts.verbose) r.stderr("\rSave: [100 %]");
+    r.extra(`\nDomain '${opts.domain}' saved to ${to}\n`);
     r.data = { name: dom.name, file: to };
     return r;
   },
@@ -690,7 +693,9 @@ export const managedsave = defineCommand({
     } catch (e) {
       throw new VshError(`Failed to save domain '${opts.domain}' state`, { cause: e });
     }
-    return new Result().extra(`\nDomain '${opts.domain}' state saved by libvirt\n`);
+    const r = new Result();
+    if (opts.verbose) r.stderr("\rManagedsave: [100 %]");
+    return r.extra(`\nDomain '${opts.domain}' state saved by libvirt\n`);
   },
 });
 
