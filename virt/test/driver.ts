@@ -290,6 +290,11 @@ export class TestDriver implements Driver {
         if (!models) throw invalidArg(`cannot find architecture ${a.arch}`);
         return { models: a.need_results ? models : [], ret: models.length };
       },
+      connectBaselineCpu: (a) => {
+        checkFlags(a.flags, 1, "testConnectBaselineCPU");
+        // Computing a baseline needs libvirt's CPU model and feature map, which vsh lacks.
+        throw noSupport("virConnectBaselineCPU");
+      },
 
       connectDomainEventCallbackRegisterAny: (a) =>
         this.register({ kind: "domain", eventID: a.eventID, uuid: a.dom?.uuid }),
