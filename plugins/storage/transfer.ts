@@ -190,50 +190,55 @@ export async function receiveInto(
 ): Promise<bigint> {
   let pos = 0n;
   let end = 0n;
-  let batch: Uint8Array[] = [];
-  let batched = 0;
+  // Two batch buffers used in turn: one fills while the other is written.
+  const buffers = [new Uint8Array(WRITE_BATCH), new Uint8Array(WRITE_BATCH)];
+  let turn = 0;
+  let fill = 0;
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     await writing;
-    if (batched === 0) return;
-    const parts = batch;
-    const joined = new Uint8Array(batched);
-    let off = 0;
-    for (const p of parts) {
-      joined.set(p, off);
-      off += p.length;
-    }
-    batch = [];
-    batched = 0;
-    writing = writeAll(sink.file, joined);
+    if (fill === 0) return;
+    writing = writeAll(sink.file, buffers[turn].subarray(0, fill));
+    turn ^= 1;
+    fill = 0;
   };
-  for (let chunk = await stream.read(); chunk !== null; chunk = await stream.read()) {
-    if (chunk instanceof Uint8Array) {
-      batch.push(chunk);
-      batched += chunk.length;
-      if (batched >= WRITE_BATCH) await flush();
-      pos += BigInt(chunk.length);
-      end = pos;
-    } else if (sink.seekable) {
-      await flush();
-      await writing;
-      pos += chunk.hole;
-      await sink.file.seek(pos, Deno.SeekMode.Start);
-    } else {
-      const zeros = new Uint8Array(Math.min(CHUNK, Number(chunk.hole)));
-      for (let left = chunk.hole; left > 0n;) {
-        const n = left < BigInt(zeros.length) ? Number(left) : zeros.length;
-        batch.push(zeros.subarray(0, n));
-        batched += n;
-        if (batched >= WRITE_BATCH) await flush();
-        left -= BigInt(n);
-      }
-      pos += chunk.hole;
-      end = pos;
+  const append = async (d: Uint8Array) => {
+    while (d.length > 0) {
+      const k = Math.min(WRITE_BATCH - fill, d.length);
+      buffers[turn].set(d.subarray(0, k), fill);
+      fill += k;
+      d = d.subarray(k);
+      if (fill === WRITE_BATCH) await flush();
     }
-    onProgress(pos);
+  };
+  try {
+    for (let chunk = await stream.read(); chunk !== null; chunk = await stream.read()) {
+      if (chunk instanceof Uint8Array) {
+        await append(chunk);
+        pos += BigInt(chunk.length);
+        end = pos;
+      } else if (sink.seekable) {
+        await flush();
+        await writing;
+        pos += chunk.hole;
+        await sink.file.seek(pos, Deno.SeekMode.Start);
+      } else {
+        const zeros = new Uint8Array(Math.min(WRITE_BATCH, Number(chunk.hole)));
+        for (let left = chunk.hole; left > 0n;) {
+          const n = left < BigInt(zeros.length) ? Number(left) : zeros.length;
+          await append(zeros.subarray(0, n));
+          left -= BigInt(n);
+        }
+        pos += chunk.hole;
+        end = pos;
+      }
+      onProgress(pos);
+    }
+    await flush();
+  } finally {
+    // After a failure the last write's outcome no longer matters; after success it is awaited.
+    writing.catch(() => {});
   }
-  await flush();
   await writing;
   if (sink.seekable && pos > end) await sink.file.truncate(Number(pos));
   return pos;
