@@ -1,9 +1,8 @@
 // Runs every scenario in test/scenarios through virsh and vsh and compares the results byte
 // for byte. The oracle is Debian's virsh 9.0 (libvirt-clients). Scenarios marked `#@ daemon`,
-// `#@ tcp` or `#@ tls` talk to a private libvirtd: each side gets a daemon of its own, started for
-// that scenario, so both begin from the same fresh state. VSH_SCENARIO=TEXT picks scenarios by name;
-// VSH_SCENARIO_SHOW=1 prints what virsh did; VSH_SCENARIO_VIA_DAEMON is described below.
-
+// `#@ tcp` or `#@ tls` talk to a private libvirtd: each side gets a daemon of its own, started
+// for that scenario, so both begin from the same fresh state. VSH_SCENARIO=TEXT picks scenarios
+// by name; VSH_SCENARIO_SHOW=1 prints what virsh did; VSH_SCENARIO_VIA_DAEMON is described below.
 import {
   type DaemonAction,
   type DaemonHooks,
