@@ -3,7 +3,7 @@
 //   #@ uri URI | #@ args OPTIONS | #@ argv CMD ARGS | #@ mask REGEX | #@ files NAME... | #@ env K=V
 //   #@ daemon            a private libvirtd per side; `{socket}`, `{dir}` in the URI, script, files
 //   #@ tcp               the same, also listening on 127.0.0.1:`{tcpport}`
-//   #@ tls               the same, with TLS on 127.0.0.1:`{tlsport}`, client certificates in `{pki}`
+//   #@ tls               the same, with TLS on 127.0.0.1:`{tlsport}`, certificates in `{pki}`
 //   #@ image FMT NAME SZ `qemu-img create -f FMT {dir}/NAME SZ` before the run
 // and, between commands, `#@@ ACTION` lines done to the daemon once the commands before them
 // have run: kill, restart, sigstop, sigcont, sleep MS, later MS ACTION (during the next part).

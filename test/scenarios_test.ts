@@ -3,6 +3,7 @@
 // `#@ tcp` or `#@ tls` talk to a private libvirtd: each side gets a daemon of its own, started
 // for that scenario, so both begin from the same fresh state. VSH_SCENARIO=TEXT picks scenarios
 // by name; VSH_SCENARIO_SHOW=1 prints what virsh did; VSH_SCENARIO_VIA_DAEMON is described below.
+
 import {
   type DaemonAction,
   type DaemonHooks,
