@@ -2,12 +2,45 @@
 
 import { definePlugin } from "../../shell/mod.ts";
 import { poolCommands } from "./pools.ts";
-import { transferCommands } from "./transfer.ts";
-import { volumeCommands } from "./volumes.ts";
+import { volDownload, volUpload } from "./transfer.ts";
+import {
+  volClone,
+  volCreate,
+  volCreateAs,
+  volCreateFrom,
+  volDelete,
+  volDumpxml,
+  volInfoCmd,
+  volKey,
+  volList,
+  volName,
+  volPathCmd,
+  volPoolCmd,
+  volResize,
+  volWipe,
+} from "./volumes.ts";
 
-/** Storage pools (pool-*, find-storage-pool-sources*) and volumes (vol-*). */
+/** Storage pools (pool-*, find-storage-pool-sources*) and volumes (vol-*), in virsh's order. */
 export default definePlugin({
   name: "storage",
   description: "Storage pools and volumes (virsh's pool and volume groups).",
-  commands: [...poolCommands, ...volumeCommands, ...transferCommands],
+  commands: [
+    ...poolCommands,
+    volClone,
+    volCreateAs,
+    volCreate,
+    volCreateFrom,
+    volDelete,
+    volDownload,
+    volDumpxml,
+    volInfoCmd,
+    volKey,
+    volList,
+    volName,
+    volPathCmd,
+    volPoolCmd,
+    volResize,
+    volUpload,
+    volWipe,
+  ],
 });

@@ -373,6 +373,3 @@ export const volDownload = defineCommand({
     }
   },
 });
-
-/** The data transfer commands. */
-export const transferCommands: CommandDef[] = [volDownload, volUpload];

@@ -482,21 +482,3 @@ export const volPoolCmd = defineCommand({
     return r;
   },
 });
-
-/** The volume commands other than upload and download, in virsh's order. */
-export const volumeCommands: CommandDef[] = [
-  volClone,
-  volCreateAs,
-  volCreate,
-  volCreateFrom,
-  volDelete,
-  volDumpxml,
-  volInfoCmd,
-  volKey,
-  volList,
-  volName,
-  volPathCmd,
-  volPoolCmd,
-  volResize,
-  volWipe,
-];
