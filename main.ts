@@ -6,7 +6,8 @@ import { CliError, parseCli, usage } from "./shell/cli.ts";
 import { errorLines } from "./shell/errors.ts";
 import { formatGroupHelp } from "./shell/help.ts";
 import { BANNER, runScriptLoop, stdinLines } from "./shell/loop.ts";
-import { ProcessOutput } from "./shell/output.ts";
+import { type OutputSink, ProcessOutput } from "./shell/output.ts";
+import { LogFile, LoggingOutput, LogLevel } from "./shell/log.ts";
 import { externalPluginSources, loadPlugin } from "./shell/plugins.ts";
 import { Shell } from "./shell/shell.ts";
 import { defaultUri } from "./virt/uri.ts";
@@ -16,7 +17,7 @@ export const VSH_VERSION = "0.1.0";
 
 /** Run vsh with `argv`; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  const output = new ProcessOutput();
+  let output: OutputSink = new ProcessOutput();
   const fail = (msg: string) => {
     output.stderr(`error: ${msg}\n`);
     return 1;
@@ -29,6 +30,16 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   for (const w of cli.warnings) output.stderr(`error: ${w}\n`);
+  let log: LogFile | undefined;
+  if (cli.log !== undefined) {
+    try {
+      log = LogFile.open(cli.log, cli.debug ?? LogLevel.ERROR);
+    } catch {
+      return fail("failed to open the log file. check the log file path");
+    }
+    output = new LoggingOutput(output, log);
+    if (cli.rest.length > 0) log.write(LogLevel.INFO, `commands: "${cli.rest.join(" ")}"`);
+  }
 
   const registry = builtinRegistry();
   for (const source of externalPluginSources(cli.plugins)) {
@@ -121,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     output.flush();
     await shell.disconnect();
+    log?.close();
   }
 }
 

@@ -1,0 +1,2 @@
+#@ args -q -l /nonexistent-dir/vsh.log
+#@ argv echo hi
