@@ -152,6 +152,8 @@ async function openSink(path: string): Promise<Sink> {
       discard: () => Promise.resolve(file.close()),
     };
   }
+  // Replace what a symbolic link points to, not the link.
+  if (existing) path = await Deno.realPath(path);
   const slash = path.lastIndexOf("/");
   const dir = slash < 0 ? "." : path.slice(0, slash + 1);
   const base = path.slice(slash + 1);
