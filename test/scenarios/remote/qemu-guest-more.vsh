@@ -6,6 +6,7 @@
 #@ mask (rd|wr|flush)_(req|bytes|total_times) [0-9]+
 #@ mask CPU Affinity: +[-y]+
 #@ mask rss [0-9]+
+#@ mask CPU: {12}[0-9]+
 # more of a running TCG guest: XML, ids, vcpus, memory, stats
 define qemu-guest.xml
 dumpxml tcg1 --inactive
