@@ -100,3 +100,18 @@ Deno.test("open errors are worded as qemu-img words them", async () => {
     await cleanup();
   }
 });
+
+Deno.test("sizes on a rounding tie print as qemu-img's printf rounds them (half to even)", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    // 192.5 KiB, 193.5 KiB, 1.125 MiB and 1.375 MiB: exact binary halves at three digits.
+    for (const size of [197120, 198144, 1152 * 1024, 1408 * 1024]) {
+      await qemuImg(["create", "-f", "raw", `t${size}.img`, String(size)], dir);
+      await qemuImg(["create", "-f", "qcow2", `t${size}.qcow2`, String(size)], dir);
+      await sameInfo(dir, `t${size}.img`);
+      await sameInfo(dir, `t${size}.qcow2`);
+    }
+  } finally {
+    await cleanup();
+  }
+});

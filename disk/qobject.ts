@@ -101,19 +101,76 @@ export function qdump(value: QValue, indent: number): string {
   return out;
 }
 
-/** C's `%.Ng` for a finite, non-negative number. */
+/**
+ * The exact decimal expansion of a finite, positive double: its digits and the power of ten of
+ * the first one. JavaScript's own conversions round ties away from zero; glibc's printf works
+ * on this exact value, so a tie (only possible when the expansion ends in 5) goes to even.
+ */
+function exactDecimal(x: number): { digits: string; exp10: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & 0xfffffffffffffn;
+  let exp2 = biased - 1075;
+  if (biased === 0) exp2 = -1074;
+  else mant |= 1n << 52n;
+  let digits: string;
+  let fracDigits = 0;
+  if (exp2 >= 0) digits = (mant << BigInt(exp2)).toString();
+  else {
+    // m / 2^k = m * 5^k / 10^k
+    digits = (mant * 5n ** BigInt(-exp2)).toString();
+    fracDigits = -exp2;
+  }
+  const trimmed = digits.replace(/^0+/, "");
+  return {
+    digits: trimmed,
+    exp10: digits.length - fracDigits - 1 - (digits.length - trimmed.length),
+  };
+}
+
+/** `digits` (first digit at 10^exp10) rounded half-to-even to `n` significant digits. */
+function roundDigits(
+  digits: string,
+  exp10: number,
+  n: number,
+): { digits: string; exp10: number } {
+  if (digits.length <= n) return { digits: digits.padEnd(n, "0"), exp10 };
+  const head = digits.slice(0, n);
+  const rest = digits.slice(n);
+  const up = rest[0] > "5" || (rest[0] === "5" &&
+    (/[1-9]/.test(rest.slice(1)) || Number(head[head.length - 1]) % 2 === 1));
+  if (!up) return { digits: head, exp10 };
+  const bumped = (BigInt(head) + 1n).toString();
+  if (bumped.length > n) return { digits: bumped.slice(0, n), exp10: exp10 + 1 };
+  return { digits: bumped, exp10 };
+}
+
+/** C's `%.Ng` for a finite, non-negative number, rounding as glibc does. */
 export function formatG(x: number, precision: number): string {
   if (x === 0) return "0";
-  const exp = Math.floor(Math.log10(Math.abs(x)));
-  let s = x.toPrecision(precision);
-  if (s.includes("e") || exp < -4 || exp >= precision) {
-    const [m, e] = x.toExponential(precision - 1).split("e");
-    const mant = m.includes(".") ? m.replace(/0+$/, "").replace(/\.$/, "") : m;
-    const en = Number(e);
-    return `${mant}e${en < 0 ? "-" : "+"}${String(Math.abs(en)).padStart(2, "0")}`;
+  const p = Math.max(1, precision);
+  const exact = exactDecimal(x);
+  const { exp10: e } = roundDigits(exact.digits, exact.exp10, p);
+  const strip = (s: string) => s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+  if (e < -4 || e >= p) {
+    const r = roundDigits(exact.digits, exact.exp10, p);
+    const mant = strip(r.digits[0] + "." + r.digits.slice(1));
+    const sign = r.exp10 < 0 ? "-" : "+";
+    return `${mant}e${sign}${String(Math.abs(r.exp10)).padStart(2, "0")}`;
   }
-  if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, "");
-  return s;
+  // %f with p - 1 - e decimals: round to that many digits after the point.
+  const decimals = p - 1 - e;
+  const sig = exact.exp10 + 1 + decimals;
+  if (sig <= 0) return strip((0).toFixed(decimals));
+  const r = roundDigits(exact.digits, exact.exp10, sig);
+  let s = r.digits;
+  const intLen = r.exp10 + 1;
+  if (intLen <= 0) s = "0." + "0".repeat(-intLen) + s;
+  else if (intLen >= s.length) s = s.padEnd(intLen, "0");
+  else s = s.slice(0, intLen) + "." + s.slice(intLen);
+  return strip(s);
 }
 
 /** qemu's size_to_str: "196 KiB", "1 GiB", "1.5 MiB". */
