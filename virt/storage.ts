@@ -19,27 +19,7 @@ export const ListPools = {
   NO_AUTOSTART: 1 << 5,
 } as const;
 
-/**
- * Pool types in libvirt's virStoragePoolType order; the listing flag of type i is 1 << (6 + i)
- * for the first 14 (iscsi-direct's flag comes last although its type number is 15).
- */
-export const POOL_TYPES = [
-  "dir",
-  "fs",
-  "netfs",
-  "logical",
-  "disk",
-  "iscsi",
-  "iscsi-direct",
-  "scsi",
-  "mpath",
-  "rbd",
-  "sheepdog",
-  "gluster",
-  "zfs",
-  "vstorage",
-] as const;
-
+// The listing flag of each pool type (iscsi-direct's came last although its type number is 6).
 const POOL_TYPE_FLAG: Record<string, number> = {
   dir: 1 << 6,
   fs: 1 << 7,
