@@ -36,6 +36,14 @@ function loadLibC(): LibC | null {
   return libc;
 }
 
+function statIsDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function ioError(e: unknown, what: string): DiskError {
   if (e instanceof DiskError) return e;
   const msg = e instanceof Error ? e.message : String(e);
@@ -83,6 +91,10 @@ export class FileDevice implements BlockDevice {
   static open(path: string, opts: FileOpenOptions = {}): FileDevice {
     const readOnly = opts.readOnly ?? false;
     let file: Deno.FsFile;
+    // qemu's file driver refuses a directory before opening it, for reading or writing alike.
+    if (!opts.create && statIsDirectory(path)) {
+      throw new DiskError("io", `'file' driver requires '${path}' to be a regular file`);
+    }
     try {
       file = Deno.openSync(path, {
         read: true,
@@ -100,10 +112,6 @@ export class FileDevice implements BlockDevice {
       throw ioError(e, `Could not open '${path}'`);
     }
     const st = file.statSync();
-    if (st.isDirectory) {
-      file.close();
-      throw new DiskError("io", `Could not open '${path}': Is a directory`);
-    }
     const dev = new FileDevice(path, file, st.size, readOnly);
     // Later handles (async reads, hole queries) must find this file even after a chdir.
     dev.#absPath = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;

@@ -2,6 +2,7 @@ import { assertEquals } from "../test/assert.ts";
 import { qemuImg, qemuIo, run, tempDir } from "./_test_util.ts";
 import { imageInfo } from "./ops/info.ts";
 import { imageMap } from "./ops/map.ts";
+import { imageCheck } from "./ops/check.ts";
 
 // Absolute paths on both sides: tests run in parallel, so none may change the working directory.
 async function sameInfo(dir: string, file: string, chain = false) {
@@ -79,6 +80,15 @@ Deno.test("open errors are worded as qemu-img words them", async () => {
       await p.then(() => "", (e) => `qemu-img: ${e.message}\n`);
     const missing = await run("qemu-img", ["info", `${dir}/nonexist`]);
     assertEquals(await msg(imageInfo(`${dir}/nonexist`)), missing.stderr);
+    for (const sub of ["info", "check", "map"]) {
+      const onDir = await run("qemu-img", [sub, dir]);
+      const ours = sub === "info"
+        ? imageInfo(dir)
+        : sub === "check"
+        ? imageCheck(dir)
+        : imageMap(dir);
+      assertEquals(await msg(ours), onDir.stderr);
+    }
     await qemuImg([
       "create",
       "-f",
