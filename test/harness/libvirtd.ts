@@ -63,6 +63,23 @@ const PRIVATE_DIRS = [
   "/etc/libvirt/storage",
 ];
 
+// Names of one length (makeTempDir's vary): paths in virsh's tables then align the same way
+// for two daemons.
+async function makeDaemonDir(): Promise<string> {
+  const tmp = Deno.env.get("TMPDIR") || "/tmp";
+  for (;;) {
+    const hex = Array.from(crypto.getRandomValues(new Uint8Array(8)))
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    const dir = `${tmp}/vsh-libvirtd-${hex}`;
+    try {
+      await Deno.mkdir(dir, { mode: 0o700 });
+      return dir;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+  }
+}
+
 function freeTcpPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
@@ -157,7 +174,7 @@ async function waitGone(pids: number[], ms: number): Promise<void> {
 export async function startPrivateLibvirtd(
   options: PrivateLibvirtdOptions = {},
 ): Promise<PrivateLibvirtd> {
-  const dir = await Deno.makeTempDir({ prefix: "vsh-libvirtd-" });
+  const dir = await makeDaemonDir();
   // QEMU runs as its own user: it may reach disk images placed in the directory, not list it.
   await Deno.chmod(dir, 0o711);
   const tcpPort = options.tcp ? freeTcpPort() : undefined;

@@ -6,9 +6,7 @@ domstate test
 #@@ sigstop
 #@@ later 1000 kill
 dominfo test
-domstate test
-domstate test
-dominfo nosuch
-domstate test
+echo gone
 #@@ restart
 domstate test
+dominfo nosuch
