@@ -73,3 +73,29 @@ Deno.test("compare messages and exit codes match qemu-img compare", async () => 
     await cleanup();
   }
 });
+
+Deno.test("a raw file of a partial last sector is seen in whole sectors, as qemu sees it", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const bytes = new Uint8Array(1000).map((_, i) => (i * 7 + 1) & 0xff);
+    await Deno.writeFile(`${dir}/odd.raw`, bytes);
+    const { imageInfo } = await import("./ops/info.ts");
+    const info = await imageInfo(`${dir}/odd.raw`);
+    assertEquals(info.jsonText + "\n", await qemuImg(["info", "--output=json", `${dir}/odd.raw`]));
+    const m = await imageMap(`${dir}/odd.raw`);
+    assertEquals(m.jsonText, await qemuImg(["map", "--output=json", `${dir}/odd.raw`]));
+    for (const fmt of ["raw", "qcow2"]) {
+      await qemuImg(["convert", "-O", fmt, "odd.raw", `q.${fmt}`], dir);
+      await convertImage(`${dir}/odd.raw`, `${dir}/v.${fmt}`, { outputFormat: fmt });
+      const q = await qemuImg(["info", "--output=json", `q.${fmt}`], dir);
+      const v = await qemuImg(["info", "--output=json", `v.${fmt}`], dir);
+      assertEquals(
+        v.replace(/"v\./, '"q.').replace(/"actual-size": \d+/, ""),
+        q.replace(/"actual-size": \d+/, ""),
+      );
+    }
+    assertEquals(await Deno.readFile(`${dir}/v.raw`), await Deno.readFile(`${dir}/q.raw`));
+  } finally {
+    await cleanup();
+  }
+});

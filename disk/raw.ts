@@ -18,8 +18,9 @@ export class RawImage implements BlockDevice {
   get filename(): string {
     return this.file.filename;
   }
+  /** qemu sees a raw file in whole 512-byte sectors: a partial last sector reads as zeros. */
   get size(): number {
-    return this.file.size;
+    return Math.ceil(this.file.size / 512) * 512;
   }
   get readOnly(): boolean {
     return this.file.readOnly;

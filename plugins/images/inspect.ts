@@ -57,8 +57,6 @@ async function describeChain(
       throw openFailure(e, cur);
     }
     info.filename = cur.shown;
-    // qemu sees a raw file in whole 512-byte sectors.
-    if (info.format === "raw") info.virtualSize = Math.ceil(info.virtualSize / 512) * 512;
     images.push(info);
     if (info.backingFilename === undefined) break;
     info.fullBackingFilename = lib.resolveBackingPath(cur.shown, info.backingFilename);
