@@ -87,6 +87,11 @@ groups.remote = async () => {
   await benchRemote();
 };
 
+groups.storage = async () => {
+  const { benchStorage } = await import("./storage.ts");
+  await benchStorage();
+};
+
 if (import.meta.main) {
   const only = Deno.args;
   for (const [name, fn] of Object.entries(groups)) {
