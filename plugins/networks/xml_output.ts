@@ -95,8 +95,14 @@ export function dumpXml(xml: string, xpath: string | undefined, wrap: boolean): 
     value = evaluateXPath(xpath, doc);
   } catch (e) {
     if (!(e instanceof XPathSyntaxError)) throw e;
-    // libxml2 reports a bad expression on its own and virsh then finds no nodes.
-    r.error(`XPath error : ${e.message}`);
+    // libxml2 reports a bad expression itself (message, expression, caret) and virsh then
+    // finds no nodes.
+    // An unfinished literal is reported without the expression and caret, as libxml2 does.
+    r.stderr(
+      e.message === "Unfinished literal"
+        ? `XPath error : ${e.message}\n`
+        : `XPath error : ${e.message}\n${xpath}\n${" ".repeat(e.offset)}^\n`,
+    );
     return r;
   }
   if (!Array.isArray(value)) {

@@ -22,9 +22,12 @@ export type XValue = XNode[] | string | number | boolean;
 
 /** An expression that is not XPath (libxml2's "Invalid expression" and friends). */
 export class XPathSyntaxError extends Error {
-  constructor(message: string) {
+  /** Where in the expression parsing stopped (libxml2 puts its caret there). */
+  readonly offset: number;
+  constructor(message: string, offset = 0) {
     super(message);
     this.name = "XPathSyntaxError";
+    this.offset = offset;
   }
 }
 
@@ -100,10 +103,10 @@ export function stringValue(n: XNode): string {
 // ---- tokens ----
 
 type Tok =
-  | { t: "num"; v: number }
-  | { t: "str"; v: string }
-  | { t: "name"; v: string }
-  | { t: "op"; v: string };
+  | { t: "num"; v: number; at: number }
+  | { t: "str"; v: string; at: number }
+  | { t: "name"; v: string; at: number }
+  | { t: "op"; v: string; at: number };
 
 const OPS = [
   "//",
@@ -141,27 +144,27 @@ function tokenize(src: string): Tok[] {
     }
     if (c === '"' || c === "'") {
       const end = src.indexOf(c, i + 1);
-      if (end < 0) throw new XPathSyntaxError("Unfinished literal");
-      out.push({ t: "str", v: src.slice(i + 1, end) });
+      if (end < 0) throw new XPathSyntaxError("Unfinished literal", i);
+      out.push({ t: "str", v: src.slice(i + 1, end), at: i });
       i = end + 1;
       continue;
     }
     const num = /^(\d+(\.\d*)?|\.\d+)/.exec(src.slice(i));
     if (num) {
-      out.push({ t: "num", v: Number(num[0]) });
+      out.push({ t: "num", v: Number(num[0]), at: i });
       i += num[0].length;
       continue;
     }
     const name = /^[A-Za-z_\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*(:(?!:)[A-Za-z_][\w.\-]*)?/
       .exec(src.slice(i));
     if (name) {
-      out.push({ t: "name", v: name[0] });
+      out.push({ t: "name", v: name[0], at: i });
       i += name[0].length;
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (!op) throw new XPathSyntaxError("Invalid expression");
-    out.push({ t: "op", v: op });
+    if (!op) throw new XPathSyntaxError("Invalid expression", i);
+    out.push({ t: "op", v: op, at: i });
     i += op.length;
   }
   return out;
@@ -206,7 +209,11 @@ const DESCENDANT_OR_SELF: Step = {
 
 class Parser {
   private i = 0;
-  constructor(private toks: Tok[]) {}
+  constructor(private toks: Tok[], private end = 0) {}
+
+  private fail(): XPathSyntaxError {
+    return new XPathSyntaxError("Invalid expression", this.peek()?.at ?? this.end);
+  }
 
   private peek(o = 0): Tok | undefined {
     return this.toks[this.i + o];
@@ -220,13 +227,13 @@ class Parser {
     return t !== undefined && t.t === "name" && t.v === v;
   }
   private expect(v: string): void {
-    if (!this.isOp(v)) throw new XPathSyntaxError("Invalid expression");
+    if (!this.isOp(v)) throw this.fail();
     this.i++;
   }
 
   parse(): Expr {
     const e = this.or();
-    if (this.i < this.toks.length) throw new XPathSyntaxError("Invalid expression");
+    if (this.i < this.toks.length) throw this.fail();
     return e;
   }
 
@@ -267,7 +274,7 @@ class Parser {
 
   private pathExpr = (): Expr => {
     const t = this.peek();
-    if (!t) throw new XPathSyntaxError("Invalid expression");
+    if (!t) throw this.fail();
     const startsFilter = t.t === "num" || t.t === "str" || (t.t === "op" && t.v === "(") ||
       (t.t === "name" && this.isOp("(", 1) && !NODE_TYPES.has(t.v));
     if (startsFilter) {
@@ -327,7 +334,7 @@ class Parser {
     } else {
       const t = this.peek();
       if (t && t.t === "name" && this.isOp("::", 1)) {
-        if (!AXES.has(t.v)) throw new XPathSyntaxError("Invalid expression");
+        if (!AXES.has(t.v)) throw this.fail();
         axis = t.v;
         this.i += 2;
       }
@@ -344,7 +351,7 @@ class Parser {
       this.i++;
       return { k: "any" };
     }
-    if (!t || t.t !== "name") throw new XPathSyntaxError("Invalid expression");
+    if (!t || t.t !== "name") throw this.fail();
     this.i++;
     if (NODE_TYPES.has(t.v) && this.isOp("(")) {
       this.i++;
@@ -635,6 +642,6 @@ function evaluate(e: Expr, ctx: Ctx): XValue {
  * ```
  */
 export function evaluateXPath(expression: string, doc: XNode): XValue {
-  const tree = new Parser(tokenize(expression)).parse();
+  const tree = new Parser(tokenize(expression), expression.length).parse();
   return evaluate(tree, { node: doc, pos: 1, size: 1 });
 }
