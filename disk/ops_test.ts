@@ -119,7 +119,12 @@ Deno.test("resize grows (past the L1 table), shrinks with the flag only, raw and
     assertEquals(j["virtual-size"], 100 << 20);
     await assertRejects(() => resizeImage(`${dir}/r.qcow2`, 1 << 20), Error, "--shrink");
     await resizeImage(`${dir}/r.qcow2`, { delta: -(99 << 20) }, { shrink: true });
-    await resizeImage(`${dir}/r.qcow2`, 6000, { shrink: true });
+    await assertRejects(
+      () => resizeImage(`${dir}/r.qcow2`, 6000, { shrink: true }),
+      Error,
+      "multiple of 512",
+    );
+    await resizeImage(`${dir}/r.qcow2`, 6144, { shrink: true });
     await clean(dir, "r.qcow2");
     const b = new Uint8Array(8192);
     const again = await openImage(`${dir}/r.qcow2`, { readOnly: true });
@@ -168,6 +173,103 @@ Deno.test("rebase (safe keeps content, unsafe rewrites the header) and commit", 
     await same(dir, "top.qcow2", "before.raw");
     assertEquals((await imageInfo(`${dir}/top.qcow2`)).images[0].backingFilename, undefined);
     await clean(dir, "top.qcow2");
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("resize, rebase and create refuse what qemu-img refuses, in its words", async () => {
+  const { dir, cleanup } = await tempDir();
+  // The library's message, framed as qemu-img frames its own.
+  const ours = (p: Promise<unknown>) => p.then(() => "", (e) => `qemu-img: ${e.message}\n`);
+  const theirs = async (args: string[]) => (await run("qemu-img", args, dir)).stderr;
+  try {
+    for (const name of ["q1.qcow2", "q2.qcow2"]) {
+      await qemuImg(["create", "-q", "-f", "qcow2", name, "1M"], dir);
+    }
+    assertEquals(
+      await ours(resizeImage(`${dir}/q1.qcow2`, 1048577)),
+      await theirs(["resize", "q2.qcow2", "1048577"]),
+    );
+    assertEquals(
+      await ours(resizeImage(`${dir}/q1.qcow2`, { delta: 100 })),
+      await theirs(["resize", "q2.qcow2", "+100"]),
+    );
+    // Raw takes any size; the file is exactly that long, the image whole sectors.
+    await qemuImg(["create", "-q", "-f", "raw", "r.raw", "1M"], dir);
+    await resizeImage(`${dir}/r.raw`, 1048577);
+    assertEquals((await Deno.stat(`${dir}/r.raw`)).size, 1048577);
+    assertEquals((await imageInfo(`${dir}/r.raw`)).images[0].virtualSize, 1049088);
+
+    await qemuImg(["create", "-q", "-f", "qcow2", "base.qcow2", "1M"], dir);
+    for (const t of ["t1.qcow2", "t2.qcow2"]) {
+      await qemuImg(["create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", t], dir);
+    }
+    for (const unsafe of [false, true]) {
+      const args = unsafe ? ["-u"] : [];
+      for (const [backing, fmt] of [["base.qcow2", undefined], ["missing.qcow2", "qcow2"]]) {
+        const q = await theirs([
+          "rebase",
+          ...args,
+          "-b",
+          backing!,
+          ...(fmt ? ["-F", fmt] : []),
+          "t2.qcow2",
+        ]);
+        const v = await ours(
+          rebaseImage(`${dir}/t1.qcow2`, backing, { backingFormat: fmt, unsafe }),
+        );
+        assertEquals(v.replaceAll(`${dir}/`, ""), q, `${args} ${backing}`);
+        assertEquals(
+          (await qemuImg(["info", "t1.qcow2"], dir)).replace("t1", "t2"),
+          await qemuImg(["info", "t2.qcow2"], dir),
+        );
+      }
+    }
+    await qemuImg(["create", "-q", "-f", "raw", "plain.raw", "1M"], dir);
+    assertEquals(
+      await ours(rebaseImage(`${dir}/plain.raw`, "base.qcow2", { backingFormat: "qcow2" })),
+      await theirs(["rebase", "-f", "raw", "-b", "base.qcow2", "-F", "qcow2", "plain.raw"]),
+    );
+
+    const created = await ours(
+      createImage(`${dir}/c.qcow2`, { format: "qcow2", size: 1 << 20, compat: "2" }),
+    );
+    const qc = await theirs([
+      "create",
+      "-q",
+      "-f",
+      "qcow2",
+      "-o",
+      "compat=2",
+      `${dir}/c.qcow2`,
+      "1M",
+    ]);
+    assertEquals(created, qc);
+    const conv = await ours(
+      convertImage(`${dir}/base.qcow2`, `${dir}/c.qcow2`, {
+        outputFormat: "qcow2",
+        create: { compat: "2" },
+      }),
+    );
+    const qconv = await theirs([
+      "convert",
+      "-O",
+      "qcow2",
+      "-o",
+      "compat=2",
+      "base.qcow2",
+      `${dir}/c.qcow2`,
+    ]);
+    assertEquals(conv, qconv);
+    const missingDir = await ours(
+      convertImage(`${dir}/base.qcow2`, `${dir}/no/c.qcow2`, { outputFormat: "qcow2" }),
+    );
+    assertEquals(
+      missingDir,
+      await theirs(["convert", "-O", "qcow2", "base.qcow2", `${dir}/no/c.qcow2`]),
+    );
+    assertEquals([...Deno.readDirSync(dir)].filter((e) => e.name.startsWith(".")), []);
   } finally {
     await cleanup();
   }

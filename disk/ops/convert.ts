@@ -49,6 +49,18 @@ function tempBeside(target: string): string {
   return `${dir}.${base}.vsh-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/**
+ * qemu-img's "TARGET: error while converting FMT: why" for a target that could not be created,
+ * naming the target rather than the temporary file it is built in.
+ */
+function creationFailure(e: unknown, tmp: string, dstPath: string, format: string): DiskError {
+  const msg = (e instanceof Error ? e.message : String(e)).replaceAll(tmp, dstPath);
+  const why = (msg.startsWith(`${dstPath}: `) ? msg.slice(dstPath.length + 2) : msg)
+    .replace(`Could not open '${dstPath}'`, `Could not create '${dstPath}'`);
+  const kind = e instanceof DiskError ? e.kind : "io";
+  return new DiskError(kind, `${dstPath}: error while converting ${format}: ${why}`);
+}
+
 /** Copies `src` into the already-created, zero-initialised device `dst`. */
 export async function convertDevices(
   src: BlockDevice,
@@ -174,8 +186,12 @@ export async function convertImage(
   const tmp = tempBeside(dstPath);
   let dst: BlockDevice | undefined;
   try {
-    await createImage(tmp, { ...opts.create, format, size: src.size });
-    dst = await openImage(tmp, { format, backing: false, noFlush: true });
+    try {
+      await createImage(tmp, { ...opts.create, format, size: src.size });
+      dst = await openImage(tmp, { format, backing: false, noFlush: true });
+    } catch (e) {
+      throw creationFailure(e, tmp, dstPath, format);
+    }
     if (dst.size !== src.size && dst instanceof RawImage) await dst.resize(src.size);
     const written = await convertDevices(src, dst, opts);
     await dst.close();

@@ -42,7 +42,7 @@ export interface CreateResult {
 function compatVersion(c: string | undefined, path: string): number {
   if (c === undefined || c === "1.1" || c === "v3") return 3;
   if (c === "0.10" || c === "v2") return 2;
-  throw new DiskError("usage", `${path}: Invalid parameter '${c}'`);
+  throw new DiskError("usage", `${path}: Parameter 'version' does not accept value '${c}'`);
 }
 
 /**

@@ -37,7 +37,10 @@ export async function rebaseImage(
   const img = await openImage(path, { format: opts.format, backing: !opts.unsafe });
   try {
     if (!(img instanceof Qcow2Image)) {
-      throw new DiskError("unsupported", "This image format does not support rebasing");
+      throw new DiskError(
+        "unsupported",
+        `Could not change the backing file to '${backing ?? ""}': Operation not supported`,
+      );
     }
     if (!opts.unsafe) {
       let fresh: BlockDevice | undefined;
@@ -48,7 +51,9 @@ export async function rebaseImage(
             readOnly: true,
           });
         } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
+          // openImage names the file once more than qemu-img does here.
+          const msg = (e instanceof Error ? e.message : String(e))
+            .replace(/^(Could not open '[^']*': )\1/, "$1");
           throw new DiskError("io", `Could not open new backing file '${newName}': ${msg}`);
         }
       }
@@ -57,6 +62,13 @@ export async function rebaseImage(
       } finally {
         await fresh?.close();
       }
+    }
+    // qemu-img refuses to record a backing file without its format, after any copying.
+    if (newName !== undefined && opts.backingFormat === undefined) {
+      throw new DiskError(
+        "usage",
+        `Could not change the backing file to '${newName}': backing format must be specified`,
+      );
     }
     await img.setBackingFile(newName, newName === undefined ? undefined : opts.backingFormat);
   } finally {

@@ -49,6 +49,10 @@ export async function resizeImage(
     if (newSize < oldSize && !opts.shrink) {
       throw new DiskError("usage", "Use the --shrink option to perform a shrink operation.");
     }
+    // qcow2 keeps its size in whole sectors and refuses any other, where raw takes any size.
+    if (dev.format === "qcow2" && newSize % 512 !== 0) {
+      throw new DiskError("usage", "The new size must be a multiple of 512");
+    }
     await dev.resize(newSize);
     return { oldSize, newSize: dev.size, text: "Image resized.\n" };
   } finally {
