@@ -65,8 +65,8 @@ export function parseCli(argv: string[]): CliOptions {
         o.connect = value;
         break;
       case "d": {
-        const n = /^-?\d+$/.test(value!) ? Number(value) : NaN;
-        if (Number.isNaN(n)) throw new CliError(`option -${shown} takes a numeric argument`);
+        const n = strtolBase0(value!, 10);
+        if (n === undefined) throw new CliError(`option ${shown} takes a numeric argument`);
         if (n < 0 || n > 4) o.warnings.push(`ignoring debug level ${n} out of range [0-4]`);
         else o.debug = n;
         break;
@@ -79,11 +79,11 @@ export function parseCli(argv: string[]): CliOptions {
         break;
       case "k":
       case "K": {
-        if (!/^\d+$/.test(value!) || Number(value) > 2147483647) {
-          throw new CliError(`Invalid value for option -${key}`);
-        }
-        if (key === "k") o.keepaliveInterval = Number(value);
-        else o.keepaliveCount = Number(value);
+        const n = strtolBase0(value!);
+        if (n === undefined) throw new CliError(`Invalid value for option ${shown}`);
+        if (n < 0) throw new CliError(`option ${shown} requires a positive integer argument`);
+        if (key === "k") o.keepaliveInterval = n;
+        else o.keepaliveCount = n;
         break;
       }
       case "l":
@@ -143,7 +143,7 @@ export function parseCli(argv: string[]): CliOptions {
         }
         value = argv[++i];
       }
-      apply(def.short, value, def.short);
+      apply(def.short, value, `--${name}`);
       i++;
       continue;
     }
@@ -158,11 +158,11 @@ export function parseCli(argv: string[]): CliOptions {
             }
             value = argv[++i];
           }
-          apply(c, value, c);
+          apply(c, value, `-${c}`);
           break;
         }
         if (!SHORT_FLAGS.has(c)) throw new CliError(`unsupported option '-${c}'. See --help.`);
-        apply(c, undefined, c);
+        apply(c, undefined, `-${c}`);
       }
       i++;
       continue;
@@ -171,6 +171,28 @@ export function parseCli(argv: string[]): CliOptions {
   }
   o.rest = argv.slice(i);
   return o;
+}
+
+/**
+ * C's strtol over the whole string (leading blanks, a sign, and with base 0 a 0x or 0 prefix),
+ * within a 32-bit int; undefined when the text is not such a number.
+ */
+function strtolBase0(text: string, base: 0 | 10 = 0): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!m) return undefined;
+  let digits = m[2];
+  let v: number;
+  if (base === 10) {
+    if (!/^[0-9]+$/.test(digits)) return undefined;
+    v = Number(digits);
+  } else if (/^0[xX]/.test(digits)) v = parseInt(digits.slice(2), 16);
+  else if (digits.length > 1 && digits[0] === "0") {
+    digits = digits.slice(1);
+    v = parseInt(digits, 8);
+  } else v = Number(digits);
+  if (m[1] === "-") v = -v;
+  if (v > 2147483647 || v < -2147483648) return undefined;
+  return v;
 }
 
 /** `vsh -h`. */

@@ -28,6 +28,8 @@ export async function runScriptLoop(
     const next = await lines.next();
     if (next.done) break;
     out.stdout(next.value + "\n");
+    // Shown at once, as virsh does, so that a program driving vsh through a pipe sees it.
+    out.flush();
     if (next.value.trim() !== "") await shell.runLine(next.value);
   }
   out.stdout("\n");

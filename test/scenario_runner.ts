@@ -191,6 +191,8 @@ export interface RunOutput {
   stdout: string;
   stderr: string;
   code: number;
+  /** The program was killed for running past its time. */
+  timedOut?: boolean;
 }
 
 /**
@@ -257,7 +259,11 @@ export async function runProgram(
     },
     clearEnv: false,
   }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
   const dec = new TextDecoder();
   let stdout = "";
   let stderr = "";
@@ -313,7 +319,12 @@ export async function runProgram(
   // The sync commands and their output are the runner's, not the scenario's.
   const syncCommand = new RegExp(`^(?:(?:virsh|vsh) [#>] )?echo ${SYNC}\\d+@@\n`, "gm");
   const syncOutput = new RegExp(`^${SYNC}\\d+@@\n?`, "gm");
-  return { stdout: stdout.replace(syncCommand, "").replace(syncOutput, ""), stderr, code };
+  return {
+    stdout: stdout.replace(syncCommand, "").replace(syncOutput, ""),
+    stderr,
+    code,
+    timedOut,
+  };
 }
 
 /** Make the two outputs comparable: the program's name in prompts, and masked values. */
@@ -331,5 +342,5 @@ export function normalize(o: RunOutput, masks: RegExp[], program: "virsh" | "vsh
     stdout = stdout.replace(re, "<masked>");
     stderr = stderr.replace(re, "<masked>");
   }
-  return { stdout, stderr, code: o.code };
+  return { stdout, stderr, code: o.code, timedOut: o.timedOut };
 }

@@ -1,0 +1,2 @@
+#@ args -q --debug=x
+#@ argv echo ok

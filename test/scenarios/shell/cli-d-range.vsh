@@ -1,0 +1,2 @@
+#@ args -q -d 5
+#@ argv echo ok

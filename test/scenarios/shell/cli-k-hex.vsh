@@ -1,0 +1,2 @@
+#@ args -q -K 0x10
+#@ argv echo ok

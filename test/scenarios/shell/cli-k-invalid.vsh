@@ -1,0 +1,2 @@
+#@ args -q --keepalive-interval=x
+#@ argv echo ok

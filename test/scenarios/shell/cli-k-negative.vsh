@@ -1,0 +1,2 @@
+#@ args -q -k -1
+#@ argv echo ok

@@ -1,0 +1,2 @@
+#@ args -q -k -0
+#@ argv echo ok

@@ -1,0 +1,2 @@
+#@ args -q --bogus
+#@ argv echo ok
