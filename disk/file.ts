@@ -14,6 +14,20 @@ interface LibC {
   open(path: Uint8Array, flags: number): number;
   lseek(fd: number, off: bigint, whence: number): bigint;
   close(fd: number): number;
+  pread(fd: number, buf: Uint8Array, n: bigint, off: bigint): number | bigint;
+  pwrite(fd: number, buf: Uint8Array, n: bigint, off: bigint): number | bigint;
+  __errno_location(): Deno.PointerValue;
+  strerror(errnum: number): Deno.PointerValue;
+}
+
+const O_RDWR = 2;
+
+/** The C library's text for the last failed call, as qemu prints it. */
+function lastError(c: LibC): string {
+  const at = c.__errno_location();
+  const errno = at ? new Deno.UnsafePointerView(at).getInt32() : 0;
+  const text = c.strerror(errno);
+  return text ? Deno.UnsafePointerView.getCString(text) : `error ${errno}`;
 }
 
 let libc: LibC | null | undefined;
@@ -28,6 +42,10 @@ function loadLibC(): LibC | null {
       open: { parameters: ["buffer", "i32"], result: "i32" },
       lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
       close: { parameters: ["i32"], result: "i32" },
+      pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
+      pwrite: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
+      __errno_location: { parameters: [], result: "pointer" },
+      strerror: { parameters: ["i32"], result: "pointer" },
     });
     libc = lib.symbols as unknown as LibC;
   } catch {
@@ -75,6 +93,8 @@ export class FileDevice implements BlockDevice {
   #size: number;
   #pos = -1;
   #holeFd = -2;
+  /** A libc descriptor for pread/pwrite straight into the caller's buffer; -1 without FFI. */
+  #ioFd = -2;
   #noFlush = false;
   #asyncFile: Deno.FsFile | undefined;
   #absPath = "";
@@ -130,13 +150,14 @@ export class FileDevice implements BlockDevice {
   }
 
   /**
-   * Large reads run on the runtime's I/O threads through a second handle, so that a caller can
-   * compute or write elsewhere meanwhile (convert overlaps reading the source with writing the
-   * target); they are queued one after another. Small reads are done at once.
+   * With FFI allowed, every read is a pread straight into `buf`. Otherwise large reads run on the
+   * runtime's I/O threads through a second handle, queued one after another, and small reads
+   * are done at once.
    */
   read(offset: number, buf: Uint8Array): Promise<void> {
+    const fd = this.#libcFd();
     // Small reads are cheaper done at once, into a buffer that is likely still in cache.
-    if (buf.length <= IO_PIECE) {
+    if (fd >= 0 || buf.length <= IO_PIECE) {
       try {
         this.readSync(offset, buf);
         return Promise.resolve();
@@ -147,6 +168,16 @@ export class FileDevice implements BlockDevice {
     const run = this.#asyncQueue.then(() => this.#readAsync(offset, buf));
     this.#asyncQueue = run.catch(() => {});
     return run;
+  }
+
+  // The descriptor for pread/pwrite, opened on first use; -1 when FFI is not allowed.
+  #libcFd(): number {
+    if (this.#ioFd === -2) {
+      const c = loadLibC();
+      const path = new TextEncoder().encode(this.#absPath + "\0");
+      this.#ioFd = c ? c.open(path, this.readOnly ? 0 : O_RDWR) : -1;
+    }
+    return this.#ioFd;
   }
 
   async #readAsync(offset: number, buf: Uint8Array): Promise<void> {
@@ -174,6 +205,21 @@ export class FileDevice implements BlockDevice {
   readSync(offset: number, buf: Uint8Array): void {
     let done = 0;
     const avail = Math.max(0, Math.min(buf.length, this.#size - offset));
+    const fd = this.#libcFd();
+    if (fd >= 0) {
+      while (done < avail) {
+        // Pieces that stay in the CPU's cache copy several times faster than one large read.
+        const part = buf.subarray(done, Math.min(avail, done + IO_PIECE));
+        const n = Number(libc!.pread(fd, part, BigInt(part.length), BigInt(offset + done)));
+        if (n < 0) {
+          throw new DiskError("io", `Could not read '${this.filename}': ${lastError(libc!)}`);
+        }
+        if (n === 0) break;
+        done += n;
+      }
+      if (done < buf.length) buf.fill(0, done);
+      return;
+    }
     try {
       if (avail > 0) {
         if (this.#pos !== offset) this.#file.seekSync(offset, Deno.SeekMode.Start);
@@ -200,6 +246,19 @@ export class FileDevice implements BlockDevice {
   /** Synchronous {@link write}. */
   writeSync(offset: number, buf: Uint8Array): void {
     if (this.readOnly) throw new DiskError("readonly", `'${this.filename}' is read-only`);
+    const fd = this.#libcFd();
+    if (fd >= 0) {
+      for (let done = 0; done < buf.length;) {
+        const part = buf.subarray(done);
+        const n = Number(libc!.pwrite(fd, part, BigInt(part.length), BigInt(offset + done)));
+        if (n < 0) {
+          throw new DiskError("io", `Could not write '${this.filename}': ${lastError(libc!)}`);
+        }
+        done += n;
+      }
+      if (offset + buf.length > this.#size) this.#size = offset + buf.length;
+      return;
+    }
     try {
       if (this.#pos !== offset) this.#file.seekSync(offset, Deno.SeekMode.Start);
       this.#pos = -1;
@@ -303,6 +362,8 @@ export class FileDevice implements BlockDevice {
   closeSync(): void {
     if (this.#holeFd >= 0 && libc) libc.close(this.#holeFd);
     this.#holeFd = -1;
+    if (this.#ioFd >= 0 && libc) libc.close(this.#ioFd);
+    this.#ioFd = -1;
     try {
       this.#asyncFile?.close();
     } catch {
