@@ -1,7 +1,7 @@
-// A small element tree over fast-xml-parser, with libxml2-style error reports and libvirt's
+// A small element tree with its own parser, libxml2-style error reports and libvirt's
 // formatting conventions (two-space indent, single-quoted attributes, self-closing empty tags).
-
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+// The parser is hand-written rather than a library so that start-up stays cheap and each
+// malformed input fails with the message and position libxml2 gives for it.
 
 /** One XML element: its name, attributes in document order and child nodes. */
 export interface XmlElement {
@@ -21,43 +21,312 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: true,
-  htmlEntities: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  allowBooleanAttributes: false,
-});
+const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
-type Raw = Record<string, unknown>;
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
 
-function convert(raw: Raw[]): XmlNode[] {
-  const out: XmlNode[] = [];
-  for (const item of raw) {
-    for (const key of Object.keys(item)) {
-      if (key === ":@") continue;
-      if (key === "#text") {
-        out.push(String(item[key]));
-      } else if (!key.startsWith("?") && !key.startsWith("!")) {
-        const attrs = (item[":@"] ?? {}) as Record<string, string>;
-        out.push({ name: key, attrs: { ...attrs }, children: convert(item[key] as Raw[]) });
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a ||
+    c >= 0xc0;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0xb7;
+}
+
+/** One pass over a document; `fail` reports at an offset the way libvirt prints it. */
+class Parser {
+  pos = 0;
+  constructor(readonly src: string, readonly context: string) {}
+
+  fail(message: string, at = this.pos): never {
+    const src = this.src;
+    // libvirt shows the line around the offset, stepping back over a line break it sits on.
+    let cur = at;
+    while (cur > 0 && (src[cur] === "\n" || src[cur] === "\r")) cur--;
+    while (cur > 0 && src[cur] !== "\n" && src[cur] !== "\r") cur--;
+    if (src[cur] === "\n" || src[cur] === "\r") cur++;
+    let end = cur;
+    while (end < src.length && src[end] !== "\n" && src[end] !== "\r") end++;
+    const shown = src.slice(cur, end);
+    throw new XmlSyntaxError(
+      `${this.context}:${this.lineOf(at)}: ${message}\n${shown === "" ? "(null)" : shown}\n${
+        "-".repeat(at - cur)
+      }^`,
+    );
+  }
+
+  lineOf(at: number): number {
+    let line = 1;
+    for (let i = this.src.indexOf("\n"); i >= 0 && i < at; i = this.src.indexOf("\n", i + 1)) {
+      line++;
+    }
+    return line;
+  }
+
+  skipBlanks(): void {
+    while (isBlank(this.src.charCodeAt(this.pos))) this.pos++;
+  }
+
+  name(): string {
+    const start = this.pos;
+    while (isNameChar(this.src.charCodeAt(this.pos))) this.pos++;
+    return this.src.slice(start, this.pos);
+  }
+
+  document(): XmlElement {
+    const src = this.src;
+    if (src.startsWith("<?xml") && isBlank(src.charCodeAt(5))) this.skipPi();
+    this.misc();
+    if (src.startsWith("<!DOCTYPE", this.pos)) {
+      this.skipDoctype();
+      this.misc();
+    }
+    if (src.charCodeAt(this.pos) !== 0x3c) this.fail("Start tag expected, '<' not found");
+    const root = this.element();
+    this.misc();
+    if (this.pos < src.length) this.fail("Extra content at the end of the document");
+    return root;
+  }
+
+  /** Blanks, comments and processing instructions around the root element. */
+  misc(): void {
+    for (;;) {
+      this.skipBlanks();
+      if (this.src.startsWith("<!--", this.pos)) this.comment();
+      else if (this.src.startsWith("<?", this.pos)) this.skipPi();
+      else return;
+    }
+  }
+
+  skipPi(): void {
+    const src = this.src;
+    this.pos += 2;
+    const target = this.name();
+    if (target.toLowerCase() === "xml" && this.pos - target.length > 2) {
+      this.fail("XML declaration allowed only at the start of the document");
+    }
+    const end = src.indexOf("?>", this.pos);
+    if (end < 0) {
+      this.pos = src.length;
+      this.fail("ParsePI: PI " + target + " never end ...");
+    }
+    this.pos = end + 2;
+  }
+
+  skipDoctype(): void {
+    const src = this.src;
+    let depth = 0;
+    for (; this.pos < src.length; this.pos++) {
+      const c = src[this.pos];
+      if (c === "[") depth++;
+      else if (c === "]") depth--;
+      else if (c === ">" && depth === 0) {
+        this.pos++;
+        return;
+      }
+    }
+    this.fail("DOCTYPE improperly terminated");
+  }
+
+  comment(): void {
+    const src = this.src;
+    const start = this.pos + 4;
+    const end = src.indexOf("--", start);
+    if (end < 0) {
+      this.pos = src.length;
+      this.fail("Comment not terminated");
+    }
+    if (src.charCodeAt(end + 2) !== 0x3e) {
+      this.fail(`Double hyphen within comment: <!--${src.slice(start, end).slice(0, 50)}`, end);
+    }
+    this.pos = end + 3;
+  }
+
+  /** An element starting at '<', with everything up to its end tag. */
+  element(): XmlElement {
+    const src = this.src;
+    const stack: { el: XmlElement; at: number; text: string }[] = [];
+    let top: { el: XmlElement; at: number; text: string } | undefined;
+    for (;;) {
+      // At a '<' that opens an element.
+      const at = this.pos;
+      this.pos++;
+      if (!isNameStart(src.charCodeAt(this.pos))) this.fail("StartTag: invalid element name");
+      const el: XmlElement = { name: this.name(), attrs: {}, children: [] };
+      const empty = this.attributes(el, at);
+      if (top) {
+        if (top.text !== "") top.el.children.push(top.text);
+        top.text = "";
+        top.el.children.push(el);
+      }
+      if (!empty) {
+        if (top) stack.push(top);
+        top = { el, at, text: "" };
+      } else if (!top) {
+        return el;
+      }
+      // Content of `top` up to the next start tag, or its end.
+      for (;;) {
+        const lt = src.indexOf("<", this.pos);
+        const stop = lt < 0 ? src.length : lt;
+        if (stop > this.pos) top.text += this.chars(stop);
+        if (lt < 0) {
+          this.pos = src.length;
+          this.fail(`Premature end of data in tag ${top.el.name} line ${this.lineOf(top.at)}`);
+        }
+        const next = src.charCodeAt(lt + 1);
+        if (next === 0x2f) {
+          this.endTag(top);
+          if (top.text !== "") top.el.children.push(top.text);
+          const done = top.el;
+          top = stack.pop();
+          if (!top) return done;
+        } else if (next === 0x21 && src.startsWith("<!--", lt)) {
+          this.comment();
+        } else if (next === 0x21 && src.startsWith("<![CDATA[", lt)) {
+          const end = src.indexOf("]]>", lt + 9);
+          if (end < 0) {
+            this.pos = src.length;
+            this.fail("CData section not finished");
+          }
+          top.text += src.slice(lt + 9, end);
+          this.pos = end + 3;
+        } else if (next === 0x3f) {
+          this.skipPi();
+        } else {
+          break;
+        }
       }
     }
   }
-  return out;
-}
 
-/** The source line and the "----^" pointer libvirt appends to a parser error. */
-function errorContext(text: string, line: number, col: number): string {
-  const lines = text.split("\n");
-  const src = lines[line - 1] ?? "";
-  return `${src}\n${"-".repeat(Math.max(0, Math.min(col, src.length)))}^`;
+  /** Attributes up to the end of a start tag; true when the tag closes itself. */
+  attributes(el: XmlElement, at: number): boolean {
+    const src = this.src;
+    this.skipBlanks();
+    for (;;) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 0x3e) {
+        this.pos++;
+        return false;
+      }
+      if (c === 0x2f && src.charCodeAt(this.pos + 1) === 0x3e) {
+        this.pos += 2;
+        return true;
+      }
+      if (this.pos >= src.length) {
+        this.fail(`Couldn't find end of Start Tag ${el.name} line ${this.lineOf(at)}`);
+      }
+      if (!isNameStart(c)) this.fail("error parsing attribute name");
+      const name = this.name();
+      this.skipBlanks();
+      if (src.charCodeAt(this.pos) !== 0x3d) {
+        this.fail(`Specification mandates value for attribute ${name}`);
+      }
+      this.pos++;
+      this.skipBlanks();
+      const value = this.attrValue();
+      if (Object.hasOwn(el.attrs, name)) this.fail(`Attribute ${name} redefined`);
+      el.attrs[name] = value;
+      const after = src.charCodeAt(this.pos);
+      if (after === 0x3e || (after === 0x2f && src.charCodeAt(this.pos + 1) === 0x3e)) continue;
+      if (!isBlank(after)) this.fail("attributes construct error");
+      this.skipBlanks();
+    }
+  }
+
+  attrValue(): string {
+    const src = this.src;
+    const quote = src[this.pos];
+    if (quote !== "'" && quote !== '"') this.fail(`AttValue: " or ' expected`);
+    this.pos++;
+    let out = "";
+    for (;;) {
+      const c = src.charCodeAt(this.pos);
+      if (this.pos >= src.length) this.fail("AttValue: ' expected");
+      if (src[this.pos] === quote) {
+        this.pos++;
+        return out;
+      }
+      if (c === 0x3c) this.fail("Unescaped '<' not allowed in attributes values");
+      if (c === 0x26) {
+        out += this.reference();
+      } else {
+        // Attribute-value normalisation: each literal blank becomes a space.
+        out += isBlank(c) ? " " : src[this.pos];
+        this.pos++;
+      }
+    }
+  }
+
+  /** Character data up to `stop`, references decoded. */
+  chars(stop: number): string {
+    const src = this.src;
+    let out = "";
+    while (this.pos < stop) {
+      const amp = src.indexOf("&", this.pos);
+      const end = amp < 0 || amp > stop ? stop : amp;
+      const run = src.slice(this.pos, end);
+      const bad = run.indexOf("]]>");
+      if (bad >= 0) this.fail("Sequence ']]>' not allowed in content", this.pos + bad);
+      out += run;
+      this.pos = end;
+      if (end < stop) out += this.reference();
+    }
+    return out;
+  }
+
+  /** A character or entity reference starting at '&'. */
+  reference(): string {
+    const src = this.src;
+    this.pos++;
+    if (src.charCodeAt(this.pos) === 0x23) {
+      this.pos++;
+      const hex = src[this.pos] === "x";
+      if (hex) this.pos++;
+      let value = 0;
+      for (;;) {
+        const ch = src[this.pos];
+        if (ch === ";") break;
+        const digit = hex ? parseInt(ch, 16) : ch >= "0" && ch <= "9" ? Number(ch) : NaN;
+        if (ch === undefined || Number.isNaN(digit)) {
+          this.fail(`CharRef: invalid ${hex ? "hexadecimal" : "decimal"} value`);
+        }
+        value = Math.min(value * (hex ? 16 : 10) + digit, 0x110000);
+        this.pos++;
+      }
+      this.pos++;
+      const valid = value === 0x9 || value === 0xa || value === 0xd ||
+        (value >= 0x20 && value <= 0xd7ff) || (value >= 0xe000 && value <= 0xfffd) ||
+        (value >= 0x10000 && value <= 0x10ffff);
+      if (!valid) this.fail(`xmlParseCharRef: invalid xmlChar value ${value}`);
+      return String.fromCodePoint(value);
+    }
+    if (!isNameStart(src.charCodeAt(this.pos))) this.fail("xmlParseEntityRef: no name");
+    const name = this.name();
+    if (src[this.pos] !== ";") this.fail("EntityRef: expecting ';'");
+    this.pos++;
+    const value = PREDEFINED[name];
+    if (value === undefined) this.fail(`Entity '${name}' not defined`);
+    return value;
+  }
+
+  /** An end tag at '<' that must close `open`. */
+  endTag(open: { el: XmlElement; at: number }): void {
+    this.pos += 2;
+    const name = this.name();
+    this.skipBlanks();
+    if (this.src.charCodeAt(this.pos) !== 0x3e) this.fail("expected '>'");
+    this.pos++;
+    if (name !== open.el.name) {
+      this.fail(
+        `Opening and ending tag mismatch: ${open.el.name} line ${this.lineOf(open.at)} and ${name}`,
+      );
+    }
+  }
 }
 
 /**
@@ -65,116 +334,9 @@ function errorContext(text: string, line: number, col: number): string {
  * ("(domain_definition)", a file name, ...), as libvirt does.
  */
 export function parseXml(text: string, context: string): XmlElement {
-  const body = text.replace(/^\uFEFF/, "");
-  if (body.trim() === "") {
-    throw new XmlSyntaxError(`${context}:1: Document is empty\n(null)\n^`);
-  }
-  const first = body.search(/\S/);
-  if (body[first] !== "<") {
-    const line = body.slice(0, first).split("\n").length;
-    const col = first - (body.lastIndexOf("\n", first - 1) + 1);
-    throw new XmlSyntaxError(
-      `${context}:${line}: Start tag expected, '<' not found\n${errorContext(body, line, col)}`,
-    );
-  }
-  const check = XMLValidator.validate(body, { allowBooleanAttributes: false });
-  if (check !== true) throw new XmlSyntaxError(describeError(body, context, check.err));
-  const roots = convert(parser.parse(body) as Raw[]).filter((n): n is XmlElement =>
-    typeof n !== "string"
-  );
-  if (roots.length !== 1) {
-    const second = findSecondRoot(body);
-    throw new XmlSyntaxError(
-      `${context}:${second.line}: Extra content at the end of the document\n` +
-        errorContext(body, second.line, second.col),
-    );
-  }
-  return roots[0];
-}
-
-function findSecondRoot(body: string): { line: number; col: number } {
-  const stripped = body.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, (m) => " ".repeat(m.length));
-  let depth = 0;
-  let seenRoot = false;
-  const re = /<(\/?)([^\s/>]+)[^>]*?(\/?)>/g;
-  for (let m = re.exec(stripped); m; m = re.exec(stripped)) {
-    if (seenRoot && depth === 0) {
-      const line = stripped.slice(0, m.index).split("\n").length;
-      return { line, col: m.index - (stripped.lastIndexOf("\n", m.index - 1) + 1) };
-    }
-    if (m[1]) depth--;
-    else if (!m[3]) depth++;
-    seenRoot = true;
-  }
-  return { line: 1, col: 0 };
-}
-
-interface ValidatorError {
-  code: string;
-  msg: string;
-  line: number;
-  col?: number;
-}
-
-function describeError(body: string, context: string, err: ValidatorError): string {
-  const lines = body.split("\n");
-  let line = err.line;
-  let col = (err.col ?? 1) - 1;
-  let msg: string;
-  const mismatch =
-    /Expected closing tag '([^']+)' \(opened in line (\d+), col \d+\) instead of closing tag '([^']+)'/
-      .exec(err.msg);
-  const unclosedTag = /Unclosed tag '([^']+)'/.exec(err.msg);
-  const unclosed = unclosedTag
-    ? { name: unclosedTag[1], line: err.line }
-    : /^Invalid '\[/.test(err.msg)
-    ? innermostOpen(body)
-    : undefined;
-  const repeated = /Attribute '([^']+)' is repeated/.exec(err.msg);
-  const badClose = /^Tag '([^'<]*)<[^']*' is an invalid name/.exec(err.msg);
-  if (mismatch) {
-    msg = `Opening and ending tag mismatch: ${mismatch[1]} line ${mismatch[2]} and ${mismatch[3]}`;
-    const src = lines[line - 1] ?? "";
-    const close = src.indexOf(">", col);
-    col = close >= 0 ? close + 1 : src.length;
-  } else if (unclosed) {
-    // libxml2 notices at the end of the input: the last line, "(null)" when that line is empty.
-    msg = /^<[^>]*>/.test(body.slice(body.lastIndexOf("<")))
-      ? `Premature end of data in tag ${unclosed.name} line ${unclosed.line}`
-      : `Couldn't find end of Start Tag ${unclosed.name} line ${unclosed.line}`;
-    line = lines.length;
-    const last = lines[line - 1] ?? "";
-    if (last === "") return `${context}:${line}: ${msg}\n(null)\n^`;
-    col = last.length;
-  } else if (badClose) {
-    // A closing tag cut short: libxml2 reads its name and then wants the '>'.
-    msg = "expected '>'";
-    const src = lines[line - 1] ?? "";
-    const at = src.indexOf(`</${badClose[1]}<`);
-    col = at >= 0 ? at + 2 + badClose[1].length : col;
-  } else if (repeated) {
-    msg = `Attribute ${repeated[1]} redefined`;
-  } else if (err.code === "InvalidChar") {
-    msg = "Start tag expected, '<' not found";
-  } else {
-    msg = err.msg.replace(/\.$/, "");
-  }
-  return `${context}:${line}: ${msg}\n${errorContext(body, line, col)}`;
-}
-
-/** The innermost element left open at the end of the text, with the line it opens on. */
-function innermostOpen(body: string): { name: string; line: number } | undefined {
-  const stripped = body.replace(
-    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>/g,
-    (m) => m.replace(/[^\n]/g, " "),
-  );
-  const stack: { name: string; line: number }[] = [];
-  const re = /<(\/?)([^\s/>]+)[^>]*?(\/?)>/g;
-  for (let m = re.exec(stripped); m; m = re.exec(stripped)) {
-    if (m[1]) stack.pop();
-    else if (!m[3]) stack.push({ name: m[2], line: stripped.slice(0, m.index).split("\n").length });
-  }
-  return stack[stack.length - 1];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body === "") throw new XmlSyntaxError(`${context}:1: Document is empty\n(null)\n^`);
+  return new Parser(body, context).document();
 }
 
 /** A new element; `attrs` values that are undefined are left out. */
