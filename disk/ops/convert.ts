@@ -7,7 +7,7 @@ import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
 import { RawImage } from "../raw.ts";
-import { firstNonZero } from "../bytes.ts";
+import { alignedBuffer, firstNonZero } from "../bytes.ts";
 import { createImage, type CreateOptions } from "./create.ts";
 import { statusAbove } from "./map.ts";
 
@@ -76,7 +76,7 @@ export async function convertDevices(
   const unit = qdst ? qdst.clusterSize : Math.max(sparse, 512);
   const chunk = Math.max(unit, Math.floor(CHUNK / unit) * unit);
   // Two buffers: the next chunk is read while the current one is written.
-  const bufs = [new Uint8Array(chunk), new Uint8Array(chunk)];
+  const bufs = [alignedBuffer(chunk), alignedBuffer(chunk)];
   let which = 0;
   interface Piece {
     start: number;
