@@ -2,7 +2,7 @@
 // virsh's behaviour of printing the prompt and the line read before running it.
 
 import type { Shell } from "./shell.ts";
-import { readLines } from "./lines.ts";
+import { LineQueue } from "./lines.ts";
 
 /** The banner printed when the loop starts, unless quiet. */
 export const BANNER = "Welcome to vsh, the virtualization interactive terminal.\n\n" +
@@ -20,7 +20,7 @@ export function promptFor(shell: Shell): string {
  */
 export async function runScriptLoop(
   shell: Shell,
-  lines: AsyncIterator<string>,
+  lines: AsyncIterator<string> & { readonly ready?: boolean },
 ): Promise<void> {
   const out = shell.output;
   while (!shell.exiting) {
@@ -28,8 +28,10 @@ export async function runScriptLoop(
     const next = await lines.next();
     if (next.done) break;
     out.stdout(next.value + "\n");
-    // Shown at once, as virsh does, so that a program driving vsh through a pipe sees it.
-    out.flush();
+    // Shown at once, as virsh does, so that a program driving vsh through a pipe sees it; when
+    // the next line has already arrived nobody is waiting, and the echo goes out with the
+    // command's output in one write.
+    if (!lines.ready) out.flush();
     if (next.value.trim() !== "") await shell.runLine(next.value);
   }
   out.stdout("\n");
@@ -37,6 +39,6 @@ export async function runScriptLoop(
 }
 
 /** Lines of the process's standard input. */
-export function stdinLines(): AsyncIterator<string> {
-  return readLines(Deno.stdin.readable)[Symbol.asyncIterator]();
+export function stdinLines(): LineQueue {
+  return new LineQueue(Deno.stdin.readable);
 }
