@@ -32,9 +32,9 @@ function isNameStart(c: number): boolean {
     c >= 0xc0;
 }
 
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0xb7;
-}
+const BLANKS = /[ \t\r\n]*/y;
+const NAME_CHARS = /[A-Za-z0-9_:.\u00b7\u00c0-\uffff-]*/y;
+const PLAIN_VALUE = /[<&\t\r\n]/;
 
 /** One pass over a document; `fail` reports at an offset the way libvirt prints it. */
 class Parser {
@@ -66,13 +66,19 @@ class Parser {
     return line;
   }
 
+  // Scanning is left to sticky regular expressions where it can be: they run at full speed
+  // while this code is still cold, which is all of a one-shot command's life.
   skipBlanks(): void {
-    while (isBlank(this.src.charCodeAt(this.pos))) this.pos++;
+    BLANKS.lastIndex = this.pos;
+    BLANKS.test(this.src);
+    this.pos = BLANKS.lastIndex;
   }
 
   name(): string {
+    NAME_CHARS.lastIndex = this.pos;
+    NAME_CHARS.test(this.src);
     const start = this.pos;
-    while (isNameChar(this.src.charCodeAt(this.pos))) this.pos++;
+    this.pos = NAME_CHARS.lastIndex;
     return this.src.slice(start, this.pos);
   }
 
@@ -243,6 +249,14 @@ class Parser {
     const quote = src[this.pos];
     if (quote !== "'" && quote !== '"') this.fail(`AttValue: " or ' expected`);
     this.pos++;
+    const close = src.indexOf(quote, this.pos);
+    if (close >= 0) {
+      const value = src.slice(this.pos, close);
+      if (!PLAIN_VALUE.test(value)) {
+        this.pos = close + 1;
+        return value;
+      }
+    }
     let out = "";
     for (;;) {
       const c = src.charCodeAt(this.pos);
