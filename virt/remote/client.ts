@@ -4,15 +4,17 @@
 import type { Driver } from "../driver.ts";
 import { ErrorCode, VirtError } from "../errors.ts";
 import {
+  checkLength,
   decodeMessage,
   encodeMessage,
   encodeRaw,
-  FrameReader,
+  encodeRawInto,
   FramingError,
   type Message,
   type MessageHeader,
   MessageStatus,
   MessageType,
+  MIN_PACKET,
 } from "./framing.ts";
 import {
   KEEPALIVE_PROGRAM,
@@ -29,6 +31,7 @@ import {
   type RemoteDomain,
   remoteError,
   VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX,
+  VIR_NET_MESSAGE_LEN_MAX,
 } from "./protocol.ts";
 import { CloseReason } from "./close_reason.ts";
 import { errnoText, FROM_REMOTE, FROM_RPC, type Transport } from "./transport.ts";
@@ -136,8 +139,12 @@ interface QueuedWrite {
 
 const streamHole = struct({ length: hyper, flags: uint });
 
-/** Stream data above this many buffered bytes pauses reading from the daemon. */
-const STREAM_HIGH_WATER = 8 * 1024 * 1024;
+/** A full stream data packet, length word and header included. */
+const MAX_STREAM_PACKET = MIN_PACKET + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX;
+/** Socket reads go into a buffer of this size (grown only for a larger packet). */
+const READ_BUFFER = 1024 * 1024;
+/** An upload's packets are built here, four to a transport write. */
+const SEND_BUFFER = 4 * MAX_STREAM_PACKET;
 
 function rpcError(message: string, code: number = ErrorCode.RPC): VirtError {
   return new VirtError({ code, domain: FROM_RPC, message });
@@ -627,14 +634,17 @@ export class RemoteClient implements Driver {
   }
 
   async #readLoop(): Promise<void> {
-    const frames = new FrameReader();
-    const buf = new Uint8Array(256 * 1024);
+    // One buffer for all reads: packets are decoded in place, and stream data is lent to the
+    // stream's reader as views, which must come back before the bytes are overwritten.
+    let buf = new Uint8Array(READ_BUFFER);
+    let start = 0; // first byte not yet decoded
+    let end = 0; // end of the bytes read
     let eof = false;
     try {
       for (;;) {
         let n: number | null;
         try {
-          n = await this.#transport.read(buf);
+          n = await this.#transport.read(buf.subarray(end));
         } catch (e) {
           if (this.#closedError) return;
           // A daemon killed with our request unread resets the socket: libvirt sees the hangup
@@ -657,14 +667,41 @@ export class RemoteClient implements Driver {
         }
         this.#lastReceived = Date.now();
         if (this.#keepalive) this.#countToDeath = this.#keepalive.count;
-        frames.push(buf.slice(0, n));
-        for (let packet = frames.next(); packet; packet = frames.next()) {
-          const stream = this.#dispatch(decodeMessage(packet));
-          if (stream) {
-            this.#paused = true;
-            await stream.drained();
-            this.#paused = false;
-            this.#lastReceived = Date.now();
+        end += n;
+        const lenders = new Set<RemoteStream>();
+        let need = 0;
+        while (end - start >= VIR_NET_MESSAGE_LEN_MAX) {
+          need = new DataView(buf.buffer, buf.byteOffset + start, 4).getUint32(0);
+          checkLength(need);
+          if (end - start < need) break;
+          const stream = this.#dispatch(decodeMessage(buf.subarray(start, start + need)));
+          if (stream) lenders.add(stream);
+          start += need;
+          need = 0;
+        }
+        if (lenders.size > 0) {
+          this.#paused = true;
+          for (const stream of lenders) await stream.released();
+          this.#paused = false;
+          this.#lastReceived = Date.now();
+        }
+        if (start === end) {
+          start = end = 0;
+          if (buf.length > READ_BUFFER) buf = new Uint8Array(READ_BUFFER);
+        } else {
+          // Keep room after the partial packet for all of it (at least a full stream packet):
+          // move it to the front, into a larger buffer if it is larger than ours.
+          const room = Math.max(need, MAX_STREAM_PACKET);
+          if (start + room > buf.length) {
+            if (room > buf.length) {
+              const next = new Uint8Array(room);
+              next.set(buf.subarray(start, end));
+              buf = next;
+            } else {
+              buf.copyWithin(0, start, end);
+            }
+            end -= start;
+            start = 0;
           }
         }
       }
@@ -678,7 +715,7 @@ export class RemoteClient implements Driver {
     }
   }
 
-  /** Handle one message; returns a stream whose buffer is full, to pause reading. */
+  /** Handle one message; returns a stream that now holds views of the read buffer. */
   #dispatch({ header, payload }: Message): RemoteStream | undefined {
     if (header.program === KEEPALIVE_PROGRAM) {
       if (header.type === MessageType.MESSAGE && header.procedure === KeepaliveProc.PING) {
@@ -723,7 +760,7 @@ export class RemoteClient implements Driver {
         const stream = this.#streams.get(header.serial);
         if (!stream) return;
         stream.deliver(header, payload);
-        return stream.buffered > STREAM_HIGH_WATER ? stream : undefined;
+        return stream;
       }
     }
   }
@@ -803,9 +840,15 @@ export class RemoteStream {
   #eof = false;
   #error: VirtError | null = null;
   #readWaiter: (() => void) | null = null;
-  #drainWaiter: (() => void) | null = null;
+  // Views of the client's read buffer: queued, and the one last returned by read().
+  #views = 0;
+  #lent = false;
+  #ending = false;
+  #releaseWaiter: (() => void) | null = null;
   #finishWaiter: { resolve(): void; reject(e: VirtError): void; abort: boolean } | null = null;
   #finished = false;
+  #sendBuffer: Uint8Array | undefined;
+  #sending = false;
 
   /** @internal Streams come from {@link RemoteClient.openStream}. */
   constructor(proc: number, serial: number, hooks: StreamHooks) {
@@ -819,10 +862,24 @@ export class RemoteStream {
     return this.#buffered;
   }
 
-  /** Resolves once the reader has taken enough to go below the high-water mark. */
-  drained(): Promise<void> {
-    if (this.#buffered <= STREAM_HIGH_WATER || this.#error) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiter = resolve);
+  /**
+   * @internal Resolves once no view of the client's read buffer is held: every queued chunk
+   * read and the last one given back by the next read() (or the stream is over).
+   */
+  released(): Promise<void> {
+    if (this.#isReleased()) return Promise.resolve();
+    return new Promise((resolve) => this.#releaseWaiter = resolve);
+  }
+
+  #isReleased(): boolean {
+    return (this.#views === 0 && !this.#lent) || this.#ending || this.#finished;
+  }
+
+  #checkReleased(): void {
+    if (!this.#releaseWaiter || !this.#isReleased()) return;
+    const w = this.#releaseWaiter;
+    this.#releaseWaiter = null;
+    w();
   }
 
   /** @internal A STREAM, STREAM_HOLE or REPLY message for this stream. */
@@ -838,8 +895,11 @@ export class RemoteStream {
       // libvirtd marks the end of a read stream's data with an empty CONTINUE packet.
       this.#eof = true;
     } else if (header.status === MessageStatus.CONTINUE) {
+      // Once finish() or abort() is under way, nobody reads what still arrives.
+      if (this.#ending) return;
       this.#queue.push(payload);
       this.#buffered += payload.length;
+      this.#views++;
     } else if (header.status === MessageStatus.OK) {
       const waiter = this.#finishWaiter;
       if (waiter) {
@@ -869,9 +929,7 @@ export class RemoteStream {
     if (!this.#error) this.#error = error;
     this.#finished = true;
     this.#wakeReader();
-    const drain = this.#drainWaiter;
-    this.#drainWaiter = null;
-    drain?.();
+    this.#checkReleased();
     const waiter = this.#finishWaiter;
     this.#finishWaiter = null;
     waiter?.reject(error);
@@ -886,20 +944,26 @@ export class RemoteStream {
   #close(): void {
     this.#finished = true;
     this.#hooks.done(this.serial);
+    this.#checkReleased();
   }
 
-  /** The next chunk: bytes, a hole, or null at end of data. Rejects on a stream error. */
+  /**
+   * The next chunk: bytes, a hole, or null at end of data. Rejects on a stream error. Bytes
+   * are a view of the client's read buffer, valid until the next call: copy what must last
+   * longer, and call again without awaiting the daemon meanwhile (its answer waits behind it).
+   */
   async read(): Promise<StreamChunk | null> {
+    if (this.#lent) {
+      this.#lent = false;
+      this.#checkReleased();
+    }
     for (;;) {
       const item = this.#queue.shift();
       if (item) {
         if (item instanceof Uint8Array) {
           this.#buffered -= item.length;
-          if (this.#buffered <= STREAM_HIGH_WATER && this.#drainWaiter) {
-            const d = this.#drainWaiter;
-            this.#drainWaiter = null;
-            d();
-          }
+          this.#views--;
+          this.#lent = true;
         }
         return item;
       }
@@ -921,15 +985,36 @@ export class RemoteStream {
     if (this.#finished) throw rpcError("stream is closed", ErrorCode.INVALID_STREAM);
   }
 
-  /** Send data (split into libvirt-sized chunks); resolves once written to the transport. */
+  /**
+   * Send data (split into libvirt-sized packets); resolves once written to the transport, so
+   * the caller may then reuse `data`. Packets are built in one buffer kept by the stream and
+   * go out several to a write.
+   */
   async write(data: Uint8Array): Promise<void> {
-    for (let off = 0; off < data.length; off += VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) {
-      this.#check();
-      const chunk = data.subarray(off, off + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
-      await this.#hooks.send(encodeRaw(
-        this.#hooks.header(this.proc, MessageType.STREAM, this.serial, MessageStatus.CONTINUE),
-        chunk,
-      ));
+    // A second write while one is in flight gets a buffer of its own.
+    const out = this.#sending
+      ? new Uint8Array(SEND_BUFFER)
+      : (this.#sendBuffer ??= new Uint8Array(SEND_BUFFER));
+    this.#sending = true;
+    try {
+      const header = this.#hooks.header(
+        this.proc,
+        MessageType.STREAM,
+        this.serial,
+        MessageStatus.CONTINUE,
+      );
+      for (let off = 0; off < data.length;) {
+        this.#check();
+        let used = 0;
+        while (off < data.length && used + MAX_STREAM_PACKET <= out.length) {
+          const chunk = data.subarray(off, off + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
+          used += encodeRawInto(out, used, header, chunk);
+          off += chunk.length;
+        }
+        await this.#hooks.send(out.subarray(0, used));
+      }
+    } finally {
+      if (out === this.#sendBuffer) this.#sending = false;
     }
   }
 
@@ -968,6 +1053,12 @@ export class RemoteStream {
       if (abort) return;
       throw closed;
     }
+    // Unread data goes: the confirmation comes behind it, so the reader must not wait for it.
+    this.#ending = true;
+    this.#queue = this.#queue.filter((c) => !(c instanceof Uint8Array));
+    this.#buffered = 0;
+    this.#views = 0;
+    this.#checkReleased();
     const confirmed = new Promise<void>((resolve, reject) => {
       this.#finishWaiter = { resolve, reject, abort };
     });

@@ -90,14 +90,32 @@ export function encodeMessage<T>(header: MessageHeader, codec: Codec<T>, value: 
 
 /** Encode a packet whose payload is already bytes (stream data). */
 export function encodeRaw(header: MessageHeader, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(MIN_PACKET + payload.length);
+  encodeRawInto(out, 0, header, payload);
+  return out;
+}
+
+/**
+ * Encode a raw-payload packet into `out` at `offset` and return its length: stream uploads
+ * reuse one buffer rather than make a new one per packet. Throws FramingError when the packet
+ * would exceed libvirt's message size limit, RangeError when it does not fit in `out`.
+ */
+export function encodeRawInto(
+  out: Uint8Array,
+  offset: number,
+  header: MessageHeader,
+  payload: Uint8Array,
+): number {
   const total = MIN_PACKET + payload.length;
   if (total > MAX_PACKET) {
     throw new FramingError(
       `message of ${total - VIR_NET_MESSAGE_LEN_MAX} bytes exceeds limit ${VIR_NET_MESSAGE_MAX}`,
     );
   }
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
+  if (offset + total > out.length) {
+    throw new RangeError(`packet of ${total} bytes does not fit at ${offset} of ${out.length}`);
+  }
+  const view = new DataView(out.buffer, out.byteOffset + offset, MIN_PACKET);
   view.setUint32(0, total);
   view.setUint32(4, header.program);
   view.setUint32(8, header.version);
@@ -105,8 +123,8 @@ export function encodeRaw(header: MessageHeader, payload: Uint8Array): Uint8Arra
   view.setInt32(16, header.type);
   view.setUint32(20, header.serial);
   view.setInt32(24, header.status);
-  out.set(payload, MIN_PACKET);
-  return out;
+  out.set(payload, offset + MIN_PACKET);
+  return total;
 }
 
 const knownTypes = new Set<number>(Object.values(MessageType));
