@@ -338,6 +338,12 @@ export const volDownload = defineCommand({
     }
     let committed = false;
     try {
+      // Asked before the stream opens: while a download's data is unread, replies wait behind it.
+      let total = length;
+      if (total === 0n && Deno.stderr.isTerminal()) {
+        const info = await volInfo(ctx.conn, vol).catch(() => undefined);
+        if (info && info.capacity > offset) total = info.capacity - offset;
+      }
       const { stream } = await orFail(
         `cannot download from volume ${name}`,
         () =>
@@ -348,11 +354,6 @@ export const volDownload = defineCommand({
             flags: opts.sparse ? 1 : 0,
           }),
       );
-      let total = length;
-      if (total === 0n && Deno.stderr.isTerminal()) {
-        const info = await volInfo(ctx.conn, vol).catch(() => undefined);
-        if (info && info.capacity > offset) total = info.capacity - offset;
-      }
       const progress = new Progress(`Downloading ${name}`, total);
       let received: bigint;
       try {
