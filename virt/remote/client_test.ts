@@ -548,3 +548,36 @@ Deno.test("streams: a slow reader holds the daemon back instead of buffering eve
   assert(total === chunk * count, `${total}`);
   assert(maxBuffered <= 8 * 1024 * 1024 + 2 * chunk, `buffered ${maxBuffered}`);
 });
+
+Deno.test("streams: finish() with data still unread does not wait behind it", async () => {
+  const chunk = 262120;
+  const daemon = await fakeDaemon(async (peer) => {
+    const call = (await peer.recv())!;
+    await peer.reply(call.header, void_, undefined);
+    const s = { ...call.header, type: MessageType.STREAM, status: MessageStatus.CONTINUE };
+    // More than the client's read buffer, so that reading stops on the unread data.
+    const sending = (async () => {
+      for (let i = 0; i < 16; i++) await peer.send(encodeRaw(s, new Uint8Array(chunk).fill(i)));
+    })();
+    for (let m = await peer.recv(); m; m = await peer.recv()) {
+      if (m.header.type === MessageType.STREAM) {
+        await sending;
+        await peer.send(encodeRaw({ ...s, status: MessageStatus.OK }, new Uint8Array()));
+      } else {
+        await peer.reply(m.header, void_, undefined);
+      }
+    }
+  });
+  const client = new RemoteClient(await connectUnix(daemon.path));
+  const { stream } = await client.openStream("storageVolDownload", {
+    vol: { pool: "p", name: "v", key: "k" },
+    offset: 0n,
+    length: 0n,
+    flags: 0,
+  });
+  const first = await stream.read();
+  assert(first instanceof Uint8Array && first.length === chunk && first[0] === 0);
+  await stream.finish();
+  await client.close();
+  await daemon.stop();
+});

@@ -3,6 +3,7 @@ import {
   decodeMessage,
   encodeMessage,
   encodeRaw,
+  encodeRawInto,
   FrameReader,
   FramingError,
   MAX_PACKET,
@@ -164,4 +165,25 @@ Deno.test("FrameReader refuses a hostile length before buffering it", () => {
   const small = new FrameReader();
   small.push(new Uint8Array([0, 0, 0, 4, 0, 0]));
   assertThrows(() => small.next(), FramingError, /too small/);
+});
+
+Deno.test("encodeRawInto: packets side by side in one buffer, as encodeRaw makes them", () => {
+  const header = {
+    program: REMOTE_PROGRAM,
+    version: 1,
+    procedure: 209,
+    type: MessageType.STREAM,
+    serial: 5,
+    status: MessageStatus.CONTINUE,
+  };
+  const a = new Uint8Array([1, 2, 3]);
+  const b = new Uint8Array([9, 8]);
+  const out = new Uint8Array(2 * MIN_PACKET + 5 + 4).fill(0xee);
+  const first = encodeRawInto(out, 2, header, a);
+  const second = encodeRawInto(out, 2 + first, header, b);
+  assert(first === MIN_PACKET + 3 && second === MIN_PACKET + 2);
+  assert(out[0] === 0xee && out[1] === 0xee && out[out.length - 1] === 0xee, "outside untouched");
+  assert(out.subarray(2, 2 + first).join() === encodeRaw(header, a).join());
+  assert(out.subarray(2 + first, 2 + first + second).join() === encodeRaw(header, b).join());
+  assertThrows(() => encodeRawInto(out, out.length - MIN_PACKET, header, a), RangeError);
 });
