@@ -178,6 +178,40 @@ Deno.test("check -r leaks|all on a too-low refcount of a shared cluster matches 
   }
 });
 
+Deno.test("check -r all rebuilds refcounts, and repairs free clusters, byte for byte as qemu-img", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await qemuImg(["create", "-f", "qcow2", "k.qcow2", "10M"], dir);
+    await qemuIo(`${dir}/k.qcow2`, ["write -P 1 0 192k"]);
+    const poke = async (file: string, at: number, bytes: number[]) => {
+      const f = await Deno.open(`${dir}/${file}`, { read: true, write: true });
+      await f.seek(at, Deno.SeekMode.Start);
+      await f.write(new Uint8Array(bytes));
+      f.close();
+    };
+    await Deno.copyFile(`${dir}/k.qcow2`, `${dir}/free.qcow2`);
+    // Cluster 5 leaks (refcount 2) and cluster 6 has refcount 0 though referenced: a rebuild.
+    await poke("k.qcow2", 0x20000 + 10, [0, 2, 0, 0]);
+    // The L2 entry of guest cluster 2 cleared: host cluster 7 leaks and is freed by the repair.
+    await poke("free.qcow2", 0x40000 + 16, [0, 0, 0, 0, 0, 0, 0, 0]);
+    for (const [file, repair] of [["k.qcow2", "all"], ["free.qcow2", "leaks"]] as const) {
+      await Deno.copyFile(`${dir}/${file}`, `${dir}/q-${file}`);
+      const exp = await run("qemu-img", ["check", "-r", repair, `q-${file}`], dir);
+      const got = await imageCheck(`${dir}/${file}`, { repair });
+      assertEquals(got.stderr, exp.stderr, file);
+      assertEquals(got.text, exp.stdout, file);
+      assertEquals(got.exitCode, exp.code, file);
+      assertEquals(
+        await Deno.readFile(`${dir}/${file}`),
+        await Deno.readFile(`${dir}/q-${file}`),
+        file,
+      );
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("sizes and -o options parse like qemu-img, with its messages", async () => {
   const { dir, cleanup } = await tempDir();
   try {

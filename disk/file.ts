@@ -16,11 +16,14 @@ interface LibC {
   close(fd: number): number;
   pread(fd: number, buf: Uint8Array, n: bigint, off: bigint): number | bigint;
   pwrite(fd: number, buf: Uint8Array, n: bigint, off: bigint): number | bigint;
+  fallocate(fd: number, mode: number, off: bigint, len: bigint): number;
   __errno_location(): Deno.PointerValue;
   strerror(errnum: number): Deno.PointerValue;
 }
 
 const O_RDWR = 2;
+const FALLOC_FL_KEEP_SIZE = 1;
+const FALLOC_FL_PUNCH_HOLE = 2;
 
 /** The C library's text for the last failed call, as qemu prints it. */
 function lastError(c: LibC): string {
@@ -44,6 +47,7 @@ function loadLibC(): LibC | null {
       close: { parameters: ["i32"], result: "i32" },
       pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
       pwrite: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
+      fallocate: { parameters: ["i32", "i32", "i64", "i64"], result: "i32" },
       __errno_location: { parameters: [], result: "pointer" },
       strerror: { parameters: ["i32"], result: "pointer" },
     });
@@ -301,6 +305,19 @@ export class FileDevice implements BlockDevice {
   /** Reserves disk blocks for the range (posix_fallocate-like, by writing zeros to holes). */
   async allocate(offset: number, length: number): Promise<void> {
     await this.writeZeroes(offset, length);
+  }
+
+  /**
+   * Gives the range's blocks back to the host (a hole that reads as zeros), as qemu's file
+   * driver discards freed clusters; without FFI the range is overwritten with zeros.
+   */
+  discardSync(offset: number, length: number): void {
+    const end = Math.min(offset + length, this.#size);
+    if (end <= offset) return;
+    const fd = this.readOnly ? -1 : this.#libcFd();
+    const mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+    if (fd >= 0 && libc!.fallocate(fd, mode, BigInt(offset), BigInt(end - offset)) === 0) return;
+    this.writeSync(offset, new Uint8Array(end - offset));
   }
 
   flush(): Promise<void> {

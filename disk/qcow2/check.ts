@@ -188,9 +188,10 @@ export async function checkQcow2(
   const upto = Math.max(nbClusters, refs.length);
   let highest = 0;
   const fixLeaks = repair !== "none", fixErrors = repair === "all";
-  const compare = (fixing: boolean): boolean => {
+  const compare = (fixing: boolean, found: ArrayLike<number> = refs, n = upto): boolean => {
     let rebuild = false;
-    for (let c = 0; c < upto; c++) {
+    highest = 0;
+    for (let c = 0; c < n; c++) {
       let stored: number;
       try {
         stored = img.getRefcountSync(c);
@@ -199,16 +200,18 @@ export async function checkQcow2(
         res.checkErrors++;
         continue;
       }
-      const found = c < refs.length ? refs[c] : 0;
-      if (stored > 0 || found > 0) highest = c;
-      if (stored === found) continue;
-      const leak = stored > found;
+      const want = c < found.length ? found[c] : 0;
+      if (stored > 0 || want > 0) highest = c;
+      if (stored === want) continue;
+      const leak = stored > want;
       if (stored === 0) rebuild = true;
       const fix = fixing && stored !== 0 && (leak ? fixLeaks : fixErrors);
       const what = fix ? "Repairing" : leak ? "Leaked" : "ERROR";
-      res.messages.push(`${what} cluster ${c} refcount=${stored} reference=${found}`);
+      res.messages.push(`${what} cluster ${c} refcount=${stored} reference=${want}`);
       if (fix) {
-        img.setRefcountSync(c, found);
+        img.setRefcountSync(c, want);
+        // qemu discards a cluster whose refcount a repair brings to zero.
+        if (want === 0) img.file.discardSync(c * cs, cs);
         if (leak) res.leaksFixed++;
         else res.corruptionsFixed++;
       } else if (leak) res.leaks++;
@@ -216,18 +219,43 @@ export async function checkQcow2(
     }
     return rebuild;
   };
+  const oldTable = {
+    offset: img.header.refcountTableOffset,
+    clusters: img.header.refcountTableClusters,
+    blocks: img.reftable.filter((off) => off && off % cs === 0 && off < fileLen),
+  };
+  const walkErrors = { corruptions: res.corruptions, leaks: res.leaks };
   const rebuild = compare(false);
   if (rebuild && fixErrors) {
-    // qemu rebuilds the refcount structures in new clusters; setting each refcount to the
-    // references found gives the same counts in place.
+    // New refcount structures from the references found; the old ones become leaks, which the
+    // leak repair below frees (qemu prints those repairs too).
     res.messages.push("Rebuilding refcount structure");
-    for (let c = 0; c < upto; c++) {
-      const found = c < refs.length ? refs[c] : 0;
-      if (img.getRefcountSync(c) !== found) img.setRefcountSync(c, found);
-    }
-    res.corruptionsFixed += res.corruptions;
-    res.leaksFixed += res.leaks;
+    const old = { corruptions: res.corruptions, leaks: res.leaks };
+    const counts = img.rebuildRefcountsSync(Array.from(refs.subarray(0, upto)));
+    // The references again: the new blocks and table count, the old ones no longer do.
+    const found = counts.map((v) => v);
+    const drop = (off: number, size: number) => {
+      for (let c = Math.floor(off / cs); c * cs < off + size; c++) found[c]--;
+    };
+    drop(oldTable.offset, oldTable.clusters * cs);
+    for (const off of oldTable.blocks) drop(off, cs);
+    res.corruptions = walkErrors.corruptions;
+    res.leaks = walkErrors.leaks;
+    const saved = { ...res };
     res.corruptions = res.leaks = 0;
+    if (compare(true, found, found.length)) {
+      res.messages.push("ERROR rebuilt refcount structure is still broken");
+    }
+    const freshLeaks = res.leaks;
+    res.corruptions = saved.corruptions;
+    res.leaks = saved.leaks;
+    res.leaksFixed = saved.leaksFixed;
+    res.corruptionsFixed = saved.corruptionsFixed;
+    if (res.corruptions < old.corruptions) {
+      res.corruptionsFixed += old.corruptions - res.corruptions;
+    }
+    if (res.leaks < old.leaks) res.leaksFixed += old.leaks - res.leaks;
+    res.leaks += freshLeaks;
   } else if (fixLeaks) {
     if (rebuild) {
       res.messages.push("ERROR need to rebuild refcount structures");

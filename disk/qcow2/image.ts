@@ -563,6 +563,90 @@ export class Qcow2Image implements BlockDevice {
     t.dirty = true;
   }
 
+  /**
+   * Replaces the refcount structures with new ones that hold `counts` (the references found,
+   * one per host cluster), placed as qemu-img check -r all places them: each refcount block in
+   * the first free cluster from the start of the range it covers, then the table in the first
+   * free clusters, then the blocks covering the table rewritten, until the table stops
+   * growing. The old structures are left behind as leaks. Returns the final counts, which
+   * include the new blocks and table.
+   */
+  rebuildRefcountsSync(counts: number[]): number[] {
+    const cs = this.clusterSize, per = this.refblockEntries;
+    const imrt = counts.slice();
+    const reftable: number[] = [];
+    // qemu's in-memory allocator: the first run of `n` free clusters at or after *from.
+    const alloc = (n: number, from: { c: number }): number => {
+      let c = from.c, run = 0, firstGap = true;
+      for (; c < imrt.length && run < n; c++) {
+        if (!imrt[c]) {
+          run++;
+          if (firstGap) {
+            from.c = c;
+            firstGap = false;
+          }
+        } else run = 0;
+      }
+      while (imrt.length < c + n - run) imrt.push(0);
+      c -= run;
+      for (let i = 0; i < n; i++) imrt[c + i] = 1;
+      return c;
+    };
+    const tableClusters = () => Math.ceil(reftable.length * 8 / cs);
+    const writeBlocks = (first: number, end: number): number => {
+      const from = { c: 0 };
+      for (let c = first; c < end; c++) {
+        if (!imrt[c]) continue;
+        const rti = Math.floor(c / per), start = rti * per;
+        if (!reftable[rti]) {
+          if (from.c < start) from.c = start;
+          const at = alloc(1, from);
+          if (at >= end) end = at + 1;
+          if (reftable.length <= rti) {
+            const entries = Math.ceil((rti + 1) * 8 / cs) * cs / 8;
+            while (reftable.length < entries) reftable.push(0);
+          }
+          reftable[rti] = at * cs;
+        }
+        const buf = new Uint8Array(cs);
+        const t: Table = { buf, view: new DataView(buf.buffer), dirty: false };
+        for (let i = 0; i < per && start + i < imrt.length; i++) {
+          if (imrt[start + i]) this.#rbSet(t, i, imrt[start + i]);
+        }
+        this.file.writeSync(reftable[rti], t.buf);
+        c = start + per - 1;
+      }
+      return tableClusters();
+    };
+    let clusters = writeBlocks(0, imrt.length);
+    let tableAt: number;
+    for (;;) {
+      tableAt = alloc(clusters, { c: 0 });
+      const again = writeBlocks(tableAt, tableAt + clusters);
+      if (again === clusters) break;
+      for (let i = 0; i < clusters; i++) imrt[tableAt + i] = 0;
+      clusters = again;
+    }
+    const table = new Uint8Array(reftable.length * 8);
+    const tv = new DataView(table.buffer);
+    reftable.forEach((o, i) => writeU64(tv, i * 8, o));
+    this.file.writeSync(tableAt * cs, table);
+    const field = new Uint8Array(12);
+    const fv = new DataView(field.buffer);
+    writeU64(fv, 0, tableAt * cs);
+    fv.setUint32(8, clusters);
+    this.file.writeSync(48, field);
+    this.file.flushSync();
+    this.header.refcountTableOffset = tableAt * cs;
+    this.header.refcountTableClusters = clusters;
+    this.reftable = reftable;
+    this.#rbCache.clear();
+    this.#reftableDirty = false;
+    this.#freed.clear();
+    this.#endCluster = Math.max(this.#endCluster, imrt.length);
+    return imrt;
+  }
+
   /** Largest refcount an entry can hold. */
   get maxRefcount(): number {
     return this.refcountBits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** this.refcountBits - 1;
