@@ -4,8 +4,8 @@
 // behind: data goes to a temporary file beside the target, renamed over it only at the end.
 
 import { defineCommand, opt, parseULLOpt, Result, VshError } from "../../shell/mod.ts";
-import type { CommandDef, ShellContext } from "../../shell/mod.ts";
-import type { DataStream } from "../../virt/driver.ts";
+import type { ShellContext } from "../../shell/mod.ts";
+import type { DataStream, StreamChunk } from "../../virt/driver.ts";
 import { VirtError } from "../../virt/errors.ts";
 import { VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from "../../virt/remote/protocol.ts";
 import { volInfo } from "../../virt/storage.ts";
@@ -214,7 +214,11 @@ export async function receiveInto(
     }
   };
   try {
-    for (let chunk = await stream.read(); chunk !== null; chunk = await stream.read()) {
+    // A stream that can lend its bytes saves a copy per packet: each is copied into the
+    // batch before the next read, as readView() asks.
+    const lending = stream as Partial<{ readView(): Promise<StreamChunk | null> }>;
+    const read = lending.readView ? () => lending.readView!() : () => stream.read();
+    for (let chunk = await read(); chunk !== null; chunk = await read()) {
       if (chunk instanceof Uint8Array) {
         await append(chunk);
         pos += BigInt(chunk.length);

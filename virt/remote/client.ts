@@ -139,6 +139,9 @@ interface QueuedWrite {
 
 const streamHole = struct({ length: hyper, flags: uint });
 
+/** Stream data above this many queued bytes pauses reading from the daemon. */
+const STREAM_HIGH_WATER = 8 * 1024 * 1024;
+
 /** A full stream data packet, length word and header included. */
 const MAX_STREAM_PACKET = MIN_PACKET + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX;
 /** Socket reads go into a buffer of this size (grown only for a larger packet). */
@@ -840,9 +843,12 @@ export class RemoteStream {
   #eof = false;
   #error: VirtError | null = null;
   #readWaiter: (() => void) | null = null;
-  // Views of the client's read buffer: queued, and the one last returned by read().
-  #views = 0;
+  // Queued chunks that are views of the client's read buffer, and whether the one last
+  // returned by readView() still is.
+  #views = new Set<Uint8Array>();
   #lent = false;
+  // Set by the first readView(): until then views are copied when the client reads on.
+  #viewer = false;
   #ending = false;
   #releaseWaiter: (() => void) | null = null;
   #finishWaiter: { resolve(): void; reject(e: VirtError): void; abort: boolean } | null = null;
@@ -863,16 +869,25 @@ export class RemoteStream {
   }
 
   /**
-   * @internal Resolves once no view of the client's read buffer is held: every queued chunk
-   * read and the last one given back by the next read() (or the stream is over).
+   * @internal Resolves once the client may overwrite its read buffer: a readView() reader has
+   * read every queued view and given the last back by calling again; for read() alone, the
+   * views are copied and it waits only while more than STREAM_HIGH_WATER bytes are queued.
    */
   released(): Promise<void> {
+    if (!this.#viewer && this.#views.size > 0) {
+      this.#queue = this.#queue.map((c) =>
+        c instanceof Uint8Array && this.#views.has(c) ? c.slice() : c
+      );
+      this.#views.clear();
+    }
     if (this.#isReleased()) return Promise.resolve();
     return new Promise((resolve) => this.#releaseWaiter = resolve);
   }
 
   #isReleased(): boolean {
-    return (this.#views === 0 && !this.#lent) || this.#ending || this.#finished;
+    if (this.#ending || this.#finished) return true;
+    if (this.#viewer) return this.#views.size === 0 && !this.#lent;
+    return this.#buffered <= STREAM_HIGH_WATER;
   }
 
   #checkReleased(): void {
@@ -899,7 +914,7 @@ export class RemoteStream {
       if (this.#ending) return;
       this.#queue.push(payload);
       this.#buffered += payload.length;
-      this.#views++;
+      this.#views.add(payload);
     } else if (header.status === MessageStatus.OK) {
       const waiter = this.#finishWaiter;
       if (waiter) {
@@ -947,12 +962,26 @@ export class RemoteStream {
     this.#checkReleased();
   }
 
-  /**
-   * The next chunk: bytes, a hole, or null at end of data. Rejects on a stream error. Bytes
-   * are a view of the client's read buffer, valid until the next call: copy what must last
-   * longer, and call again without awaiting the daemon meanwhile (its answer waits behind it).
-   */
+  /** The next chunk: bytes (the caller's to keep), a hole, or null at end of data. */
   async read(): Promise<StreamChunk | null> {
+    const chunk = await this.#next(false);
+    if (!(chunk instanceof Uint8Array) || !this.#views.delete(chunk)) return chunk;
+    const copy = chunk.slice();
+    this.#checkReleased();
+    return copy;
+  }
+
+  /**
+   * Like read(), without a copy: bytes may be a view of the client's read buffer, valid until
+   * the next call. Copy what must last longer, and call again without awaiting the daemon
+   * meanwhile (its answer waits behind the unread data).
+   */
+  readView(): Promise<StreamChunk | null> {
+    this.#viewer = true;
+    return this.#next(true);
+  }
+
+  async #next(lend: boolean): Promise<StreamChunk | null> {
     if (this.#lent) {
       this.#lent = false;
       this.#checkReleased();
@@ -962,8 +991,8 @@ export class RemoteStream {
       if (item) {
         if (item instanceof Uint8Array) {
           this.#buffered -= item.length;
-          this.#views--;
-          this.#lent = true;
+          if (lend && this.#views.delete(item)) this.#lent = true;
+          else this.#checkReleased();
         }
         return item;
       }
@@ -1057,7 +1086,7 @@ export class RemoteStream {
     this.#ending = true;
     this.#queue = this.#queue.filter((c) => !(c instanceof Uint8Array));
     this.#buffered = 0;
-    this.#views = 0;
+    this.#views.clear();
     this.#checkReleased();
     const confirmed = new Promise<void>((resolve, reject) => {
       this.#finishWaiter = { resolve, reject, abort };
