@@ -1,11 +1,10 @@
 // `qemu-img convert`: copy an image (and its backing chain, flattened) into a new raw or
 // qcow2 image, skipping zeros, optionally compressing; written beside the target, then renamed.
 
-import { deflateRawSync } from "node:zlib";
 import type { BlockDevice } from "../block.ts";
 import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
-import { Qcow2Image } from "../qcow2/image.ts";
+import { loadZlib, Qcow2Image } from "../qcow2/image.ts";
 import { RawImage } from "../raw.ts";
 import { alignedBuffer, firstNonZero } from "../bytes.ts";
 import { createImage, type CreateOptions } from "./create.ts";
@@ -120,6 +119,7 @@ async function store(
   const n = data.length;
   let written = 0;
   if (compress && qdst) {
+    const { deflateRawSync } = await loadZlib();
     for (let p = 0; p < n; p += unit) {
       const piece = data.subarray(p, Math.min(n, p + unit));
       if (firstNonZero(piece) < 0) continue;

@@ -1,7 +1,6 @@
 // A qcow2 image (versions 2 and 3) over a host file: address translation, allocation,
 // refcounts, copy-on-write over a backing device, compressed clusters and snapshots.
 
-import * as zlib from "node:zlib";
 import type { BlockDevice, BlockExtent } from "../block.ts";
 import { DiskError } from "../errors.ts";
 import type { FileDevice } from "../file.ts";
@@ -417,10 +416,11 @@ export class Qcow2Image implements BlockDevice {
     }
     const src = new Uint8Array(Math.min(csize, this.file.size - coffset));
     await this.file.read(coffset, src);
+    const zlib = await loadZlib();
     let data: Uint8Array;
     try {
       const out = this.header.compressionType === 1
-        ? zstdCluster(src, this.clusterSize)
+        ? zstdCluster(zlib, src, this.clusterSize)
         : zlib.inflateRawSync(src, { finishFlush: 2, maxOutputLength: this.clusterSize * 2 });
       data = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch {
@@ -1503,11 +1503,19 @@ export class Qcow2Image implements BlockDevice {
   }
 }
 
+type Zlib = typeof import("node:zlib");
+let zlibModule: Zlib | undefined;
+
+/** node:zlib, loaded at the first compressed cluster: importing it slows every start-up. */
+export async function loadZlib(): Promise<Zlib> {
+  return zlibModule ??= await import("node:zlib");
+}
+
 /**
  * Decompresses one zstd-compressed cluster. The stored size is rounded up to sectors, so the
  * frame is measured first and the bytes after it are left out.
  */
-function zstdCluster(src: Uint8Array, clusterSize: number): Uint8Array {
+function zstdCluster(zlib: Zlib, src: Uint8Array, clusterSize: number): Uint8Array {
   const z = zlib as unknown as {
     zstdDecompressSync?: (b: Uint8Array, o: { maxOutputLength: number }) => Uint8Array;
   };
