@@ -1,7 +1,8 @@
 // vol-upload and vol-download: a volume's bytes through the protocol's stream messages, holes
-// included with --sparse. Memory stays flat (one buffer on the way up; the client stops reading
-// the socket while its queue is full on the way down), and a failed download leaves nothing
-// behind: data goes to a temporary file beside the target, renamed over it only at the end.
+// included with --sparse. Memory stays flat (reused buffers both ways; on the way down the
+// client reads the socket on only once the packet it lent has been copied), and a failed
+// download leaves nothing behind: data goes to a temporary file beside the target, renamed
+// over it only at the end.
 
 import { defineCommand, opt, parseULLOpt, Result, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
