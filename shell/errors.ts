@@ -9,8 +9,9 @@ import { VirtError } from "../virt/errors.ts";
  *
  * @example
  * ```ts
- * import { VshError } from "./errors.ts";
- * throw new VshError("failed to get domain 'x'");
+ * import { errorLines, VshError } from "./errors.ts";
+ * const e = new VshError("failed to get domain 'x'");
+ * console.assert(errorLines(e)[0] === "failed to get domain 'x'");
  * ```
  */
 export class VshError extends Error {

@@ -2,7 +2,6 @@
 // inspecting, creating, cloning, resizing, wiping and deleting volumes.
 
 import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
-import type { CommandDef } from "../../shell/mod.ts";
 import { formatUuid } from "../../virt/network.ts";
 import {
   listVolumes,
