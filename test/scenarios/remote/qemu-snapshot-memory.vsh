@@ -2,7 +2,7 @@
 #@ uri qemu+unix:///system?socket={socket}
 #@ files remote-snapshots/g.xml
 #@ image qcow2 g.qcow2 64M
-#@ image qcow2 re 64M
+#@ image qcow2 q 64M
 #@ mask <creationTime>[0-9]+</creationTime>
 #@ mask [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [-+][0-9]{4}
 # external snapshots with memory, --live, --reuse-external, --halt
@@ -20,8 +20,8 @@ snapshot-create-as g m2 --memspec snapshot=internal,file={dir}/v2
 snapshot-create-as g m2 --memspec {dir}/v2 --diskspec vda,snapshot=no
 snapshot-create-as g m2 --memspec {dir}/v2 --diskspec vda,snapshot=bad
 snapshot-create-as g m2 --memspec snapshot=no --disk-only
-snapshot-create-as g r1 --disk-only --reuse-external --diskspec vda
-snapshot-create-as g r1 d --disk-only --reuse-external vda,file={dir}/re
+snapshot-create-as g r --disk-only --reuse-external --diskspec vda
+snapshot-create-as g r d --disk-only --reuse-external vda,file={dir}/q
 snapshot-create-as g m3 --halt --memspec {dir}/v3
 domstate g --reason
 snapshot-list g --parent

@@ -4,7 +4,7 @@
 #@ image qcow2 g.qcow2 64M
 #@ mask <creationTime>[0-9]+</creationTime>
 #@ mask [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [-+][0-9]{4}
-# internal snapshots of a shut-off guest, --halt, reverts across states
+# internal snapshots of a shut-off guest, --halt, reverts
 define g.xml
 snapshot-create-as g off1 --description "shut off"
 snapshot-create-as g off2 --live
