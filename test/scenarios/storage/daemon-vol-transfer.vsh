@@ -21,7 +21,6 @@ vol-download raw1 nosuch/x.bin --pool p
 vol-upload raw1 nosuch.bin --pool p
 vol-upload nosuch vol.xml --pool p
 vol-download nosuch x.bin --pool p
-vol-upload raw1 vol.xml --pool p --length 10
 vol-download {dir}/pool/raw1 y.bin
 vol-info raw1 --pool p --bytes
 pool-destroy p
