@@ -3,6 +3,7 @@
 import { defineCommand, opt } from "../shell/command.ts";
 import { VshError } from "../shell/errors.ts";
 import { formatCommandHelp, formatGroupHelp, formatGroupsHelp } from "../shell/help.ts";
+import { exclusive, splitCommaList } from "../shell/option_checks.ts";
 import { Result } from "../shell/result.ts";
 import { osMessage } from "../shell/shell.ts";
 
@@ -71,34 +72,6 @@ function xmlEscape(s: string): string {
   );
 }
 
-/** Split on ',' with ',,' standing for a literal comma (virsh's vshStringToArray). */
-export function splitCommaList(s: string): string[] {
-  const parts: string[] = [];
-  let cur = "";
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === ",") {
-      if (s[i + 1] === ",") {
-        cur += ",";
-        i++;
-      } else {
-        parts.push(cur);
-        cur = "";
-      }
-    } else {
-      cur += s[i];
-    }
-  }
-  parts.push(cur);
-  return parts;
-}
-
-/** Throws virsh's message when two exclusive options are both given. */
-export function exclusive(opts: Record<string, unknown>, a: string, b: string): void {
-  if (opts[a] && opts[b]) {
-    throw new VshError(`Options --${a} and --${b} are mutually exclusive`);
-  }
-}
-
 /** `echo`: arguments back, optionally quoted for a shell or XML. */
 export const echo = defineCommand({
   name: "echo",
@@ -116,8 +89,8 @@ export const echo = defineCommand({
     string: opt.argv("arguments to echo"),
   },
   handler(_ctx, opts) {
-    exclusive(opts, "shell", "xml");
-    exclusive(opts, "shell", "split");
+    exclusive("shell", opts.shell, "xml", opts.xml);
+    exclusive("shell", opts.shell, "split", opts.split);
     const pieces = opts.string.map((arg) => {
       if (opts.split) return splitCommaList(arg).map((p) => p + "\n").join("");
       if (opts.xml) return xmlEscape(arg);

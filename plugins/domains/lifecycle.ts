@@ -1,7 +1,7 @@
 // Commands that change a domain's life: define, create, start, stop, pause, save and restore,
 // undefine, rename and autostart.
 
-import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
+import { defineCommand, exclusive, opt, requires, Result, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import {
   DefineFlags,
@@ -16,7 +16,7 @@ import {
 } from "../../virt/domain.ts";
 import { ErrorCode } from "../../virt/errors.ts";
 import { child, parseXml, type XmlElement } from "../../virt/xml/tree.ts";
-import { commandDomain, devices, errorCode, exclusive, firstAttr, requires } from "./common.ts";
+import { commandDomain, devices, errorCode, firstAttr } from "./common.ts";
 
 /** virsh's cmdStartGetFDs: the numbers of --pass-fds, checked as virsh checks them. */
 function passFds(value: string | undefined): number[] {

@@ -30,7 +30,7 @@ import {
 } from "../../virt/network.ts";
 import { editDefinition } from "./edit.ts";
 import { compareNames, lookupNetwork } from "./lookup.ts";
-import { dumpXml, xpathOptions } from "./xml_output.ts";
+import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 
 const networkOpt = (help = "network name or uuid") => opt.network(help);
 
@@ -396,8 +396,8 @@ export const netUpdate = defineCommand({
   },
   json: "the network's name and which definitions were changed",
   async handler(ctx, opts) {
-    exclusive(opts, "current", "live");
-    exclusive(opts, "current", "config");
+    exclusive("current", opts["current"], "live", opts["live"]);
+    exclusive("current", opts["current"], "config", opts["config"]);
     const net = await lookupNetwork(ctx, opts.network!);
     const commandText = opts.command!;
     const command = commandText === "add"

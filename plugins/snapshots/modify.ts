@@ -1,6 +1,6 @@
 // The snapshot commands that change things: snapshot-edit, snapshot-revert and snapshot-delete.
 
-import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
+import { defineCommand, exclusive, opt, Result, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import {
@@ -10,7 +10,7 @@ import {
   SnapshotRevertFlags,
   SnapshotXmlFlags,
 } from "../../virt/snapshot.ts";
-import { commandDomain, exclusive } from "../domains/common.ts";
+import { commandDomain } from "../domains/common.ts";
 import { commandSnapshot, snapshotNameOption } from "./common.ts";
 
 // virsh's vshAskReedit without the "i" choice (snapshots have no validation to turn off).

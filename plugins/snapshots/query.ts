@@ -1,7 +1,7 @@
 // The snapshot commands that read: snapshot-list, snapshot-info, snapshot-dumpxml,
 // snapshot-current (which also sets the current snapshot) and snapshot-parent.
 
-import { defineCommand, opt, Result, VshError } from "../../shell/mod.ts";
+import { defineCommand, exclusive, opt, Result, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import {
@@ -10,8 +10,8 @@ import {
   SnapshotListFlags as L,
   SnapshotXmlFlags,
 } from "../../virt/snapshot.ts";
-import { commandDomain, exclusive } from "../domains/common.ts";
-import { dumpXml, xpathOptions } from "../networks/xml_output.ts";
+import { commandDomain } from "../domains/common.ts";
+import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 import { commandSnapshot, formatCreationTime, snapshotNameOption, summarize } from "./common.ts";
 import { printTree } from "./tree.ts";
 

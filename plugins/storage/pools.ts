@@ -76,8 +76,8 @@ export const poolList = defineCommand({
         flags |= bit;
       }
     }
-    exclusive(opts, "details", "uuid");
-    exclusive(opts, "details", "name");
+    exclusive("details", opts["details"], "uuid", opts["uuid"]);
+    exclusive("details", opts["details"], "name", opts["name"]);
     const conn = ctx.conn;
     const pools = await orFail("Failed to list pools", () => listPools(conn, flags));
     pools.sort((a, b) => compareNames(a.name, b.name));
@@ -240,7 +240,7 @@ export const poolDefine = defineCommand({
 
 // virsh's flags for --build, --overwrite and --no-overwrite of pool-create and pool-start.
 function createFlags(opts: { build: boolean; overwrite: boolean; "no-overwrite": boolean }) {
-  exclusive(opts, "overwrite", "no-overwrite");
+  exclusive("overwrite", opts["overwrite"], "no-overwrite", opts["no-overwrite"]);
   let flags = 0;
   if (opts.build) flags |= CreateFlags.WITH_BUILD;
   if (opts.overwrite) flags |= CreateFlags.WITH_BUILD_OVERWRITE;
@@ -380,7 +380,7 @@ export const poolDefineAs = defineCommand({
   options: xAsOptions,
   json: "the pool's name, or the XML document with --print-xml",
   async handler(ctx, opts) {
-    exclusive(opts, "secret-usage", "secret-uuid");
+    exclusive("secret-usage", opts["secret-usage"], "secret-uuid", opts["secret-uuid"]);
     const xml = buildPoolXml(opts as Partial<XAsValues>);
     const r = new Result();
     if (opts["print-xml"]) {
@@ -405,7 +405,7 @@ export const poolCreateAs = defineCommand({
   options: { ...xAsOptions, ...buildOptions },
   json: "the pool's name, or the XML document with --print-xml",
   async handler(ctx, opts) {
-    exclusive(opts, "secret-usage", "secret-uuid");
+    exclusive("secret-usage", opts["secret-usage"], "secret-uuid", opts["secret-uuid"]);
     const flags = createFlags(opts);
     const xml = buildPoolXml(opts as Partial<XAsValues>);
     const r = new Result();
