@@ -21,4 +21,5 @@ export {
   parseULLOpt,
   scaleInteger,
 } from "./numbers.ts";
-export { exclusive, splitCommaList } from "../commands/shell.ts";
+export { exclusive, requires, splitCommaList } from "./option_checks.ts";
+export { cFixed, prettyCapacity } from "./format.ts";

@@ -1,7 +1,7 @@
 // What the domain commands share: finding the domain an option names, virsh's option-conflict
 // messages, the words virsh uses for states and reasons, and reading devices out of the XML.
 
-import { VshError } from "../../shell/mod.ts";
+import { exclusive, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import {
   Affect,
@@ -39,16 +39,6 @@ export function firstAttr(e: XmlElement | undefined, names: string[]): string | 
   if (!e) return undefined;
   for (const [k, v] of Object.entries(e.attrs)) if (names.includes(k)) return v || undefined;
   return undefined;
-}
-
-/** virsh's VSH_EXCLUSIVE_OPTIONS: fail when both options were given. */
-export function exclusive(a: string, hasA: boolean, b: string, hasB: boolean): void {
-  if (hasA && hasB) throw new VshError(`Options --${a} and --${b} are mutually exclusive`);
-}
-
-/** virsh's VSH_REQUIRE_OPTION: fail when `a` was given without `b`. */
-export function requires(a: string, hasA: boolean, b: string, hasB: boolean): void {
-  if (hasA && !hasB) throw new VshError(`Option --${b} is required by option --${a}`);
 }
 
 /**
@@ -140,41 +130,4 @@ export function errorCode(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "code" in e && typeof e.code === "number"
     ? e.code
     : undefined;
-}
-
-/**
- * C's printf `%.Nf`: the exact binary value rounded half to even at N decimals (JavaScript's
- * toFixed rounds such ties up instead).
- */
-export function cFixed(value: number, digits: number): string {
-  const exact = Math.abs(value).toFixed(100);
-  const dot = exact.indexOf(".");
-  const kept = exact.slice(0, dot + 1 + digits);
-  const rest = exact.slice(dot + 1 + digits);
-  const last = Number(
-    kept[kept.length - 1] === "." ? kept[kept.length - 2] : kept[kept.length - 1],
-  );
-  const up = rest[0] > "5" || (rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
-  let out = kept;
-  if (up) {
-    const digitsOnly = kept.replace(".", "");
-    const bumped = (BigInt(digitsOnly) + 1n).toString().padStart(digitsOnly.length, "0");
-    out = digits > 0
-      ? `${bumped.slice(0, bumped.length - digits)}.${bumped.slice(-digits)}`
-      : bumped;
-  }
-  if (out.endsWith(".")) out = out.slice(0, -1);
-  return (value < 0 || Object.is(value, -0) ? "-" : "") + out;
-}
-
-/** vshPrettyCapacity: a byte count scaled to the largest unit under 1024 of it. */
-export function prettyCapacity(bytes: bigint): [number, string] {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-  let i = 0;
-  let limit = 1024n;
-  while (i < units.length - 1 && bytes >= limit) {
-    i++;
-    limit *= 1024n;
-  }
-  return [Number(bytes) / Number(limit / 1024n), units[i]];
 }

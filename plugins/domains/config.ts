@@ -3,9 +3,11 @@
 
 import {
   defineCommand,
+  exclusive,
   opt,
   parseScaledOpt,
   parseUIntOpt,
+  requires,
   Result,
   VshError,
 } from "../../shell/mod.ts";
@@ -22,8 +24,9 @@ import {
 } from "../../virt/domain.ts";
 import { ErrorCode } from "../../virt/errors.ts";
 import { child, childrenNamed, parseXml, text } from "../../virt/xml/tree.ts";
-import { dumpXml, xpathOptions } from "../networks/xml_output.ts";
-import { affectFlags, cFixed, commandDomain, errorCode, exclusive, requires } from "./common.ts";
+import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
+import { affectFlags, commandDomain, errorCode } from "./common.ts";
+import { cFixed } from "../../shell/format.ts";
 import { domainDescription } from "./monitor.ts";
 
 export const dumpxml = defineCommand({

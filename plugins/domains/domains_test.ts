@@ -1,6 +1,6 @@
 import { assertEquals } from "../../test/assert.ts";
 import { openShell } from "../../shell/script_api.ts";
-import { cFixed, prettyCapacity } from "./common.ts";
+import { cFixed, prettyCapacity } from "../../shell/format.ts";
 
 Deno.test("cFixed rounds the binary value half to even, as printf does", () => {
   assertEquals(cFixed(12.25, 1), "12.2");

@@ -36,8 +36,8 @@ import {
   sysinfo,
 } from "../../virt/host.ts";
 import { typedParamText } from "./monitor.ts";
-import { evaluateXPath, type XNode, xpathDocument } from "../networks/xpath.ts";
-import { dumpNode } from "../networks/xml_output.ts";
+import { evaluateXPath, type XNode, xpathDocument } from "../../virt/xml/xpath.ts";
+import { dumpNode } from "../../shell/xml_output.ts";
 
 // Turns a libvirt failure into virsh's two lines: the command's message, then libvirt's.
 async function reported<T>(message: string, p: Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 // virsh's "Domain Monitoring" commands: listing domains and reading their state, devices and
 // statistics.
 
-import { defineCommand, opt, parseIntOpt, Result, VshError } from "../../shell/mod.ts";
+import { defineCommand, exclusive, opt, parseIntOpt, Result, VshError } from "../../shell/mod.ts";
 import {
   Affect,
   type Domain,
@@ -15,17 +15,8 @@ import { ErrorCode } from "../../virt/errors.ts";
 import { TypedParamType } from "../../virt/remote/protocol.ts";
 import type { TypedParam } from "../../virt/remote/protocol.ts";
 import { child, childText, parseXml, type XmlElement } from "../../virt/xml/tree.ts";
-import {
-  cFixed,
-  commandDomain,
-  devices,
-  errorCode,
-  exclusive,
-  firstAttr,
-  prettyCapacity,
-  reasonName,
-  stateName,
-} from "./common.ts";
+import { commandDomain, devices, errorCode, firstAttr, reasonName, stateName } from "./common.ts";
+import { cFixed, prettyCapacity } from "../../shell/format.ts";
 
 /** The `%-15s %s` lines of dominfo and friends. */
 function field(label: string, value: string | number): string {

@@ -28,7 +28,7 @@ import {
 } from "../../virt/xml/tree.ts";
 import { editDefinition } from "./edit.ts";
 import { compareNames, lookupInterface } from "./lookup.ts";
-import { dumpXml, xpathOptions } from "./xml_output.ts";
+import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 
 const interfaceOpt = (help = "interface name or MAC address") =>
   opt.data(help, { required: true, complete: "interface" });

@@ -15,7 +15,7 @@ import {
   volByPath,
   volPool,
 } from "../../virt/storage.ts";
-import { cFixed, prettyCapacity } from "../domains/common.ts";
+import { cFixed, prettyCapacity } from "../../shell/format.ts";
 
 /** The positional pool option. */
 export const poolOpt = (help = "pool name or uuid") => opt.pool(help);
@@ -177,4 +177,4 @@ export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
 /** virsh's vshStrcasecmp order of names. */
 export { compareNames } from "../networks/lookup.ts";
 /** The --xpath/--wrap options and the dump of *-dumpxml commands. */
-export { dumpNode, dumpXml, xpathOptions } from "../networks/xml_output.ts";
+export { dumpNode, dumpXml, xpathOptions } from "../../shell/xml_output.ts";

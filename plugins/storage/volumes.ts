@@ -16,7 +16,7 @@ import {
   volXml,
   WIPE_ALGORITHMS,
 } from "../../virt/storage.ts";
-import { xpathDocument } from "../networks/xpath.ts";
+import { xpathDocument } from "../../virt/xml/xpath.ts";
 import { parseXml } from "../../virt/xml/tree.ts";
 import {
   compareNames,

@@ -2,10 +2,11 @@
 // --xpath, the matching nodes serialised as libxml2's node dump does (optionally --wrap'ped in
 // a <nodes> element).
 
-import { opt, Result } from "../../shell/mod.ts";
-import { ErrorCode, VirtError } from "../../virt/errors.ts";
-import { parseXml } from "../../virt/xml/tree.ts";
-import { evaluateXPath, type XNode, xpathDocument, XPathSyntaxError } from "./xpath.ts";
+import { opt } from "./command.ts";
+import { Result } from "./result.ts";
+import { ErrorCode, VirtError } from "../virt/errors.ts";
+import { parseXml } from "../virt/xml/tree.ts";
+import { evaluateXPath, type XNode, xpathDocument, XPathSyntaxError } from "../virt/xml/xpath.ts";
 
 /** The --xpath and --wrap options virsh gives every *-dumpxml command. */
 export const xpathOptions = {

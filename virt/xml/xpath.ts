@@ -2,7 +2,7 @@
 // options: location paths on every axis, predicates, unions, the operators and the core
 // function library. Documents are viewed as libxml2 views them with blanks not kept.
 
-import type { XmlElement } from "../../virt/xml/tree.ts";
+import type { XmlElement } from "./tree.ts";
 
 /** A node of the evaluated document. */
 export interface XNode {

@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "../../test/assert.ts";
-import { parseXml } from "../../virt/xml/tree.ts";
+import { parseXml } from "./tree.ts";
 import { evaluateXPath, type XNode, xpathDocument, XPathSyntaxError } from "./xpath.ts";
-import { dumpXml } from "./xml_output.ts";
+import { dumpXml } from "../../shell/xml_output.ts";
 
 const NETWORK = `<network>
   <name>default</name>
