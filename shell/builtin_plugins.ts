@@ -1,22 +1,14 @@
 // The plugins vsh ships with, in registration order. Their declarations come from
-// plugins/manifest.json and their code loads when one of their commands first runs, so that
-// start-up reads only the shell itself.
+// plugins/manifest.json; a command's code loads when it first runs, and then only the module
+// that defines it (plugins/loaders.ts), so that start-up reads only the shell itself.
 
 import commands from "../commands/mod.ts";
 import manifest from "../plugins/manifest.json" with { type: "json" };
+import { LOADERS } from "../plugins/loaders.ts";
 import type { CommandDef, Plugin } from "./command.ts";
 import { Registry } from "./registry.ts";
 
-// Literal imports, so that `deno install` and type checking see every plugin.
-const LOADERS: Record<string, () => Promise<{ default: Plugin }>> = {
-  domains: () => import("../plugins/domains/mod.ts"),
-  networks: () => import("../plugins/networks/mod.ts"),
-  storage: () => import("../plugins/storage/mod.ts"),
-  snapshots: () => import("../plugins/snapshots/mod.ts"),
-  images: () => import("../plugins/images/mod.ts"),
-};
-
-type Declaration = Omit<CommandDef, "handler">;
+type Declaration = Omit<CommandDef, "handler"> & { module: string };
 
 /** One plugin in plugins/manifest.json. */
 interface ManifestEntry {
@@ -26,23 +18,40 @@ interface ManifestEntry {
   commands: Declaration[];
 }
 
+const loadedModules = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Finds command `name` among a module's exports (alone or in arrays). */
+function findCommand(mod: Record<string, unknown>, name: string): CommandDef | undefined {
+  for (const value of Object.values(mod)) {
+    const list = Array.isArray(value) ? value : [value];
+    for (const v of list) {
+      if (
+        v !== null && typeof v === "object" && (v as CommandDef).name === name &&
+        typeof (v as CommandDef).handler === "function"
+      ) return v as CommandDef;
+    }
+  }
+  return undefined;
+}
+
+async function realCommand(decl: Declaration): Promise<CommandDef> {
+  const load = LOADERS[decl.module];
+  let mod = loadedModules.get(decl.module);
+  if (!mod && load) loadedModules.set(decl.module, mod = load());
+  const cmd = mod && findCommand(await mod, decl.name);
+  if (!cmd) throw new Error(`plugins/manifest.json is stale: run \`deno task manifest\``);
+  return cmd;
+}
+
 function lazyPlugin(entry: ManifestEntry): Plugin {
-  let loaded: Promise<Map<string, CommandDef>> | undefined;
-  const real = async (name: string): Promise<CommandDef> => {
-    loaded ??= LOADERS[entry.name]().then((m) =>
-      new Map(m.default.commands.map((c) => [c.name, c]))
-    );
-    const cmd = (await loaded).get(name);
-    if (!cmd) throw new Error(`plugins/manifest.json is stale: run \`deno task manifest\``);
-    return cmd;
-  };
   return {
     name: entry.name,
     description: entry.description,
     groups: entry.groups,
-    commands: entry.commands.map((decl) => ({
+    commands: entry.commands.map(({ module: _module, ...decl }) => ({
       ...decl,
-      handler: async (ctx, opts) => (await real(decl.name)).handler(ctx, opts),
+      handler: async (ctx, opts) =>
+        (await realCommand({ ...decl, module: _module })).handler(ctx, opts),
     })),
   };
 }

@@ -1,11 +1,15 @@
 import { assertEquals } from "../test/assert.ts";
-import { manifestText } from "./gen_manifest.ts";
+import { manifestTexts } from "./gen_manifest.ts";
 
-Deno.test("plugins/manifest.json matches the plugins' declarations", async () => {
-  const committed = await Deno.readTextFile(new URL("../plugins/manifest.json", import.meta.url));
-  assertEquals(
-    committed === manifestText(),
-    true,
-    "plugins/manifest.json is stale: run `deno task manifest`",
-  );
+Deno.test("plugins/manifest.json and plugins/loaders.ts match the plugins' declarations", async () => {
+  const { manifest, loaders } = await manifestTexts();
+  const dir = new URL("../plugins/", import.meta.url);
+  for (const [file, text] of [["manifest.json", manifest], ["loaders.ts", loaders]]) {
+    const committed = await Deno.readTextFile(new URL(file, dir));
+    assertEquals(
+      committed === text,
+      true,
+      `plugins/${file} is stale: run \`deno task manifest\``,
+    );
+  }
 });
