@@ -1,8 +1,22 @@
 // `deno task bench`: vsh against its anchor tools (virsh, qemu-img), side by side in the same
 // run, reported as ratios. Run one group with `deno task bench NAME`.
 
+import { buildBundle } from "../tools/build.ts";
+
 const root = new URL("..", import.meta.url).pathname;
-const vsh = [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
+/** vsh from its sources, as `deno task vsh` runs it. */
+const vshSources = [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
+
+/** vsh as `deno task install` installs it: the bundle, built for this run. */
+let vshInstalled: string[] | undefined;
+async function installedVsh(): Promise<string[]> {
+  if (!vshInstalled) {
+    const dir = await Deno.makeTempDir({ prefix: "vsh-bench-dist-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+    vshInstalled = [Deno.execPath(), "run", "-A", "--quiet", "--no-config", await buildBundle(dir)];
+  }
+  return vshInstalled;
+}
 
 /** One measured command. */
 interface Timed {
@@ -33,6 +47,12 @@ async function timeCommand(cmd: string[], stdin: string | undefined, runs: numbe
   return { median: times[Math.floor(times.length / 2)], min: times[0] };
 }
 
+/** The median and minimum of some times. */
+function summarize(times: number[]): Timed {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
+}
+
 /** Print one comparison line: the two medians and vsh's ratio to the anchor. */
 export function report(
   name: string,
@@ -51,30 +71,57 @@ export function report(
 
 const groups: Record<string, () => Promise<void>> = {
   async startup() {
-    // Warm both once so that neither pays for a cold page cache.
-    await timeCommand(["virsh", "-c", "test:///default", "list", "--all"], undefined, 2);
-    await timeCommand([...vsh, "-c", "test:///default", "list", "--all"], undefined, 2);
-    const runs = 15;
-    const virsh = await timeCommand(
-      ["virsh", "-c", "test:///default", "list", "--all"],
-      undefined,
-      runs,
-    );
-    const ours = await timeCommand(
-      [...vsh, "-c", "test:///default", "list", "--all"],
-      undefined,
-      runs,
-    );
-    report("cold start: list --all on test:///default", "virsh", virsh, ours, "<= 1.5");
+    const forms: [string, string[]][] = [
+      ["installed", await installedVsh()],
+      ["sources", vshSources],
+    ];
+    const list = ["-c", "test:///default", "list", "--all"];
+    // Warm every command once so that none pays for a cold page cache or code cache.
+    await timeCommand(["virsh", ...list], undefined, 2);
+    for (const [, vsh] of forms) await timeCommand([...vsh, ...list], undefined, 2);
+    await timeCommand([Deno.execPath(), "eval", "0"], undefined, 2);
+    const runs = 21;
+    // Interleaved rounds, so that a busy moment of the machine falls on every command alike.
+    const virsh: number[] = [];
+    const ours: number[][] = forms.map(() => []);
+    const empty: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      virsh.push((await timeCommand(["virsh", ...list], undefined, 1)).median);
+      for (const [k, [, vsh]] of forms.entries()) {
+        ours[k].push((await timeCommand([...vsh, ...list], undefined, 1)).median);
+      }
+      empty.push((await timeCommand([Deno.execPath(), "eval", "0"], undefined, 1)).median);
+    }
+    const anchor = summarize(virsh);
+    for (const [k, [form]] of forms.entries()) {
+      report(`cold start: list --all (vsh ${form})`, "virsh", anchor, summarize(ours[k]), "<= 1.5");
+    }
+    report("  for scale: deno eval 0 (Deno's empty start)", "virsh", anchor, summarize(empty), "-");
   },
   async script() {
     const lines: string[] = [];
     for (let i = 0; i < 1000; i++) lines.push("domstate test", "dominfo test");
     const script = lines.join("\n") + "\n";
-    const runs = 5;
-    const virsh = await timeCommand(["virsh", "-q", "-c", "test:///default"], script, runs);
-    const ours = await timeCommand([...vsh, "-q", "-c", "test:///default"], script, runs);
-    report("2,000-line here-doc on test:///default", "virsh", virsh, ours, "<= 1.0");
+    const runs = 7;
+    const args = ["-q", "-c", "test:///default"];
+    const forms: [string, string[]][] = [
+      ["installed", await installedVsh()],
+      ["sources", vshSources],
+    ];
+    await timeCommand(["virsh", ...args], script, 1);
+    for (const [, vsh] of forms) await timeCommand([...vsh, ...args], script, 1);
+    const virsh: number[] = [];
+    const ours: number[][] = forms.map(() => []);
+    for (let i = 0; i < runs; i++) {
+      virsh.push((await timeCommand(["virsh", ...args], script, 1)).median);
+      for (const [k, [, vsh]] of forms.entries()) {
+        ours[k].push((await timeCommand([...vsh, ...args], script, 1)).median);
+      }
+    }
+    const anchor = summarize(virsh);
+    for (const [k, [form]] of forms.entries()) {
+      report(`2,000-line here-doc (vsh ${form})`, "virsh", anchor, summarize(ours[k]), "<= 1.0");
+    }
   },
 };
 

@@ -3,6 +3,8 @@
 // `#@ tcp` or `#@ tls` talk to a private libvirtd: each side gets a daemon of its own, started
 // for that scenario, so both begin from the same fresh state. VSH_SCENARIO=TEXT picks scenarios
 // by name; VSH_SCENARIO_SHOW=1 prints what virsh did; VSH_SCENARIO_VIA_DAEMON is described below.
+// vsh runs as it is installed: the bundle of `deno task build`, made afresh for this run
+// (VSH_SCENARIO_SOURCES=1 runs main.ts itself instead).
 
 import {
   type DaemonAction,
@@ -14,6 +16,7 @@ import {
   type Scenario,
 } from "./scenario_runner.ts";
 import { type PrivateLibvirtd, startPrivateLibvirtd } from "./harness/libvirtd.ts";
+import { buildBundle } from "../tools/build.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const scenariosDir = `${root}test/scenarios`;
@@ -28,6 +31,15 @@ function haveVirsh(): boolean {
 }
 
 const virshPresent = haveVirsh();
+const vshCommand = Deno.env.get("VSH_SCENARIO_SOURCES") === "1"
+  ? [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`]
+  : [Deno.execPath(), "run", "-A", "--quiet", "--no-config", await bundle()];
+
+async function bundle(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "vsh-scenario-dist-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  return await buildBundle(dir);
+}
 const requireOracle = Deno.env.get("CI") === "true";
 const filter = Deno.env.get("VSH_SCENARIO");
 // VSH_SCENARIO_VIA_DAEMON=1 runs the test:///default scenarios through a private daemon's test
@@ -128,9 +140,7 @@ async function runSide(
       const out = await new Deno.Command("qemu-img", { args, stdin: "null" }).output();
       if (!out.success) throw new Error(`qemu-img ${args.join(" ")} failed`);
     }
-    const cmd = program === "virsh"
-      ? ["virsh"]
-      : [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`];
+    const cmd = program === "virsh" ? ["virsh"] : vshCommand;
     const pending: Promise<void>[] = [];
     const hooks = daemon ? daemonHooks(daemon, pending) : undefined;
     // Short names for long paths: `connect ...?socket=sock`, `?pkipath=pki`.
