@@ -36,8 +36,14 @@ export interface CheckOptions {
   repair?: RepairMode;
 }
 
+// printf's "%0.2f": a tie in the exact binary value (3.125) goes to the even digit, where
+// toFixed rounds it up.
 function pct(n: number, d: number): string {
-  return (d ? (100 * n / d) : 0).toFixed(2);
+  const v = d ? (100 * n / d) : 0;
+  const exact = v.toFixed(100);
+  const cut = exact.indexOf(".") + 3;
+  const tie = exact[cut] === "5" && !/[1-9]/.test(exact.slice(cut + 1));
+  return tie && Number(exact[cut - 1]) % 2 === 0 ? exact.slice(0, cut) : v.toFixed(2);
 }
 
 function render(
