@@ -48,11 +48,14 @@ function lazyPlugin(entry: ManifestEntry): Plugin {
     name: entry.name,
     description: entry.description,
     groups: entry.groups,
-    commands: entry.commands.map(({ module: _module, ...decl }) => ({
-      ...decl,
-      handler: async (ctx, opts) =>
-        (await realCommand({ ...decl, module: _module })).handler(ctx, opts),
-    })),
+    commands: entry.commands.map((full) => {
+      const { module: _module, ...decl } = full;
+      let real: CommandDef | undefined;
+      return {
+        ...decl,
+        handler: async (ctx, opts) => (real ??= await realCommand(full)).handler(ctx, opts),
+      };
+    }),
   };
 }
 

@@ -32,7 +32,15 @@ export async function runScriptLoop(
     // the next line has already arrived nobody is waiting, and the echo goes out with the
     // command's output in one write.
     if (!lines.ready) out.flush();
-    if (next.value.trim() !== "") await shell.runLine(next.value);
+    if (next.value.trim() !== "") {
+      shell.deferFlush = lines.ready ?? false;
+      try {
+        await shell.runLine(next.value);
+      } finally {
+        shell.deferFlush = false;
+      }
+      if (!lines.ready) out.flush();
+    }
   }
   out.stdout("\n");
   out.flush();

@@ -275,6 +275,14 @@ export class Shell implements ShellContext {
     return await this.runInvocations(invocations);
   }
 
+  /**
+   * Leave output buffered for a few milliseconds after a command (the script loop sets it
+   * while more input is already waiting: the output of quick commands then goes out in fewer
+   * writes, and still appears while a slow one runs). Standard error flushes standard output
+   * first, as always.
+   */
+  deferFlush = false;
+
   /** Run parsed invocations in order; the status is the last one's, as in virsh. */
   async runInvocations(invocations: Invocation[]): Promise<boolean> {
     let ok = true;
@@ -290,7 +298,8 @@ export class Shell implements ShellContext {
         this.output.stdout("\n");
       }
     }
-    this.output.flush();
+    if (this.deferFlush && this.output.flushSoon) this.output.flushSoon();
+    else this.output.flush();
     return ok;
   }
 

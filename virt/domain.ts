@@ -4,6 +4,7 @@
 import type { Connection } from "./connection.ts";
 import { ErrorCode, VirtError } from "./errors.ts";
 import type { RemoteDomain } from "./remote/protocol.ts";
+import { formatUuid } from "./xml/uuid.ts";
 
 /** virDomainState. */
 export const DomainState = {
@@ -102,13 +103,7 @@ export const MemoryStatTag = {
   HUGETLB_PGFAIL: 12,
 } as const;
 
-/** Format a 16-byte UUID as libvirt does (lower-case hex, 8-4-4-4-12). */
-export function formatUuid(bytes: Uint8Array): string {
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-    hex.slice(20)
-  }`;
-}
+export { formatUuid };
 
 /**
  * Parse a UUID as libvirt's virUUIDParse does: leading blanks, 32 hex digits with any dashes

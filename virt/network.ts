@@ -24,21 +24,7 @@ export const ListInterfaces = { INACTIVE: 1 << 0, ACTIVE: 1 << 1 } as const;
 /** VIR_NETWORK_XML_INACTIVE / VIR_INTERFACE_XML_INACTIVE. */
 export const XML_INACTIVE = 1;
 
-/**
- * A UUID as libvirt prints it: lower-case hex in 8-4-4-4-12 groups.
- *
- * @example
- * ```ts
- * import { formatUuid } from "./network.ts";
- * console.assert(formatUuid(new Uint8Array(16)) === "00000000-0000-0000-0000-000000000000");
- * ```
- */
-export function formatUuid(uuid: Uint8Array): string {
-  const hex = Array.from(uuid, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-    hex.slice(20, 32)
-  }`;
-}
+export { formatUuid } from "./xml/uuid.ts";
 
 const isSpace = (c: string) => c === " " || (c >= "\t" && c <= "\r");
 const isHex = (c: string) => /^[0-9a-fA-F]$/.test(c);

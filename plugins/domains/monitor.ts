@@ -163,91 +163,94 @@ export const dominfo = defineCommand({
   options: { domain: opt.domain() },
   async handler(ctx, opts) {
     const dom = await commandDomain(ctx, opts.domain);
+    // The calls are independent: all go out at once (one round trip on a remote connection
+    // instead of nine), and their answers are printed in virsh's order.
+    const [osType, info, persistent, auto, saved, model, label, messages] = await Promise.all([
+      settle(dom.osType()),
+      settle(dom.info()),
+      settle(dom.isPersistent()),
+      settle(dom.autostart()),
+      settle(dom.hasManagedSave()),
+      settle(ctx.conn.call("nodeGetSecurityModel", undefined as never)),
+      settle(dom.securityLabel()),
+      settle(ctx.conn.call("domainGetMessages", { dom: dom.ref, flags: 0 })),
+    ]);
     const r = new Result();
     const data: Record<string, unknown> = { id: dom.id, name: dom.name, uuid: dom.uuid };
     r.print(field("Id:", dom.id >= 0 ? dom.id : "-"));
     r.print(field("Name:", dom.name));
-    r.print(field("UUID:", dom.uuid));
-    try {
-      data.osType = await dom.osType();
-      r.print(field("OS Type:", data.osType as string));
-    } catch {
-      // virsh leaves the line out
+    r.print(field("UUID:", data.uuid as string));
+    // virsh leaves out the lines whose call failed, or says "unknown".
+    if (osType.ok) {
+      data.osType = osType.value;
+      r.print(field("OS Type:", osType.value));
     }
-    let failure: unknown;
-    try {
-      const info = await dom.info();
-      r.print(field("State:", stateName(info.state)));
-      r.print(field("CPU(s):", info.nrVirtCpu));
-      if (info.cpuTime !== 0n) {
-        r.print(`${"CPU time:".padEnd(15)} ${cFixed(Number(info.cpuTime) / 1e9, 1)}s\n`);
+    if (info.ok) {
+      const i = info.value;
+      r.print(field("State:", stateName(i.state)));
+      r.print(field("CPU(s):", i.nrVirtCpu));
+      if (i.cpuTime !== 0n) {
+        r.print(`${"CPU time:".padEnd(15)} ${cFixed(Number(i.cpuTime) / 1e9, 1)}s\n`);
       }
       r.print(
-        info.maxMem !== 4294967295n
-          ? field("Max memory:", `${info.maxMem} KiB`)
+        i.maxMem !== 4294967295n
+          ? field("Max memory:", `${i.maxMem} KiB`)
           : field("Max memory:", "no limit"),
       );
-      r.print(field("Used memory:", `${info.memory} KiB`));
+      r.print(field("Used memory:", `${i.memory} KiB`));
       Object.assign(data, {
-        state: stateName(info.state),
-        cpus: info.nrVirtCpu,
-        cpuTime: info.cpuTime,
-        maxMemory: info.maxMem,
-        usedMemory: info.memory,
+        state: stateName(i.state),
+        cpus: i.nrVirtCpu,
+        cpuTime: i.cpuTime,
+        maxMemory: i.maxMem,
+        usedMemory: i.memory,
       });
-    } catch (e) {
-      failure = e;
     }
-    const persistent = await dom.isPersistent().catch(() => undefined);
-    r.print(field("Persistent:", persistent === undefined ? "unknown" : persistent ? "yes" : "no"));
-    try {
-      const auto = await dom.autostart();
-      r.print(field("Autostart:", auto ? "enable" : "disable"));
-      data.autostart = auto;
-    } catch {
-      // virsh leaves the line out
+    const isPersistent = persistent.ok ? persistent.value : undefined;
+    r.print(
+      field("Persistent:", isPersistent === undefined ? "unknown" : isPersistent ? "yes" : "no"),
+    );
+    if (auto.ok) {
+      r.print(field("Autostart:", auto.value ? "enable" : "disable"));
+      data.autostart = auto.value;
     }
-    const saved = await dom.hasManagedSave().catch(() => undefined);
-    r.print(field("Managed save:", saved === undefined ? "unknown" : saved ? "yes" : "no"));
-    Object.assign(data, { persistent: persistent ?? null, managedSave: saved ?? null });
+    const hasSave = saved.ok ? saved.value : undefined;
+    r.print(field("Managed save:", hasSave === undefined ? "unknown" : hasSave ? "yes" : "no"));
+    Object.assign(data, { persistent: isPersistent ?? null, managedSave: hasSave ?? null });
 
-    let model: { model: string; doi: string } | undefined;
-    try {
-      model = await ctx.conn.call("nodeGetSecurityModel", undefined as never);
-    } catch (e) {
-      if (errorCode(e) !== ErrorCode.NO_SUPPORT) return failWith(r, e);
+    if (!model.ok && errorCode(model.error) !== ErrorCode.NO_SUPPORT) {
+      return failWith(r, model.error);
     }
-    if (model && model.model !== "") {
-      r.print(field("Security model:", model.model));
-      r.print(field("Security DOI:", model.doi));
-      let label;
-      try {
-        label = await dom.securityLabel();
-      } catch (e) {
-        return failWith(r, e);
-      }
-      if (label.label !== "") {
+    if (model.ok && model.value.model !== "") {
+      r.print(field("Security model:", model.value.model));
+      r.print(field("Security DOI:", model.value.doi));
+      if (!label.ok) return failWith(r, label.error);
+      const l = label.value;
+      if (l.label !== "") {
         r.print(
-          field(
-            "Security label:",
-            `${label.label} (${label.enforcing ? "enforcing" : "permissive"})`,
-          ),
+          field("Security label:", `${l.label} (${l.enforcing ? "enforcing" : "permissive"})`),
         );
       }
-      data.security = { model: model.model, doi: model.doi, label: label.label };
+      data.security = { model: model.value.model, doi: model.value.doi, label: l.label };
     }
-    try {
-      const { msgs } = await ctx.conn.call("domainGetMessages", { dom: dom.ref, flags: 0 });
+    // Older daemons have no messages.
+    if (messages.ok) {
+      const { msgs } = messages.value;
       msgs.forEach((m, i) => r.print(field(i === 0 ? "Messages:" : "", m)));
       if (msgs.length) data.messages = msgs;
-    } catch {
-      // older daemons have no messages
     }
     r.data = data;
-    if (failure !== undefined) return failWith(r, failure);
+    if (!info.ok) return failWith(r, info.error);
     return r;
   },
 });
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise's outcome as a value, so that independent calls can be awaited together. */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
 
 /** End a command that already produced output with a libvirt error, as virsh's loop reports it. */
 function failWith(r: Result, e: unknown): Result {

@@ -17,10 +17,25 @@ export function parseUuid(s: string): Uint8Array | undefined {
   return i === t.length ? out : undefined;
 }
 
-/** The canonical lower-case text form of a 16-byte UUID. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/**
+ * The canonical text form of a 16-byte UUID, as libvirt prints it: lower-case hex in
+ * 8-4-4-4-12 groups.
+ *
+ * @example
+ * ```ts
+ * import { formatUuid } from "./uuid.ts";
+ * console.assert(formatUuid(new Uint8Array(16)) === "00000000-0000-0000-0000-000000000000");
+ * ```
+ */
 export function formatUuid(u: Uint8Array): string {
-  const h = Array.from(u, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  let s = "";
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) s += "-";
+    s += HEX_PAIRS[u[i]];
+  }
+  return s;
 }
 
 /** A new random (version 4) UUID. */
