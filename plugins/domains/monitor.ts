@@ -12,7 +12,7 @@ import {
   MetadataType,
 } from "../../virt/domain.ts";
 import { ErrorCode } from "../../virt/errors.ts";
-import { TypedParamType } from "../../virt/remote/protocol.ts";
+import { TypedParamType } from "../../virt/remote/typed_param_type.ts";
 import type { TypedParam } from "../../virt/remote/protocol.ts";
 import { child, childText, parseXml, type XmlElement } from "../../virt/xml/tree.ts";
 import { commandDomain, devices, errorCode, firstAttr, reasonName, stateName } from "./common.ts";

@@ -116,16 +116,8 @@ export const VIR_UUID_BUFLEN = 16;
 /** Authentication schemes a daemon may offer in AUTH_LIST. */
 export const RemoteAuthType = { NONE: 0, SASL: 1, POLKIT: 2 } as const;
 
-/** virTypedParameterType: the discriminant of a typed parameter's value. */
-export const TypedParamType = {
-  INT: 1,
-  UINT: 2,
-  LLONG: 3,
-  ULLONG: 4,
-  DOUBLE: 5,
-  BOOLEAN: 6,
-  STRING: 7,
-} as const;
+import { TypedParamType } from "./typed_param_type.ts";
+export { TypedParamType };
 
 /** `remote_nonnull_string`. */
 export const nonnullString: Codec<string> = string(REMOTE_STRING_MAX);
