@@ -25,7 +25,14 @@ export {
 export type { Qcow2Header, RawExtension } from "./qcow2/format.ts";
 export type { Qcow2Snapshot } from "./qcow2/snapshot_table.ts";
 export { type ImageFormat, probeBytes, probeFile } from "./probe.ts";
-export { openImage, type OpenImageOptions, resolveBackingPath } from "./open.ts";
+export {
+  type FileSource,
+  openImage,
+  type OpenImageOptions,
+  resolveBackingPath,
+  withFileSource,
+} from "./open.ts";
+export { type RangeChunk, type RangeReader, StreamFile, type StreamFileOptions } from "./stream.ts";
 export { qdictOrder, type QDictValue, qjson, type QValue, sizeToStr } from "./qobject.ts";
 export {
   describeImage,

@@ -6,6 +6,7 @@ import { FileDevice } from "./file.ts";
 import { probeBytes } from "./probe.ts";
 import { Qcow2Image } from "./qcow2/image.ts";
 import { RawImage } from "./raw.ts";
+import { StreamFile } from "./stream.ts";
 import { VdiImage } from "./formats/vdi.ts";
 import { VmdkImage } from "./formats/vmdk.ts";
 import { VpcImage } from "./formats/vpc.ts";
@@ -39,6 +40,53 @@ function canonical(path: string): string {
   }
 }
 
+/**
+ * Opens the file at `path` from somewhere other than this machine's file system (a storage
+ * volume on another machine, say), or returns undefined to leave it to the local file system.
+ * `parent` is the file of the image whose backing file `path` is, when it is one.
+ */
+export type FileSource = (
+  path: string,
+  parent: FileDevice | undefined,
+) => Promise<FileDevice | undefined>;
+
+const fileSources: FileSource[] = [];
+
+/**
+ * Runs `fn` with `source` asked first for every file that {@link openImage} opens (images and
+ * their backing files) while it runs. The library's operations take paths; this is how they
+ * reach files that are not on this machine. Sources are process-wide while `fn` runs, so a
+ * source should claim only the paths it was set up for.
+ *
+ * @example
+ * ```ts
+ * import { withFileSource } from "./open.ts";
+ * import { imageInfo } from "./ops/info.ts";
+ * const far = () => Promise.resolve(undefined); // claims nothing: every file is local
+ * await withFileSource(far, () => imageInfo("disk.qcow2")).catch(() => {});
+ * ```
+ */
+export async function withFileSource<T>(source: FileSource, fn: () => Promise<T>): Promise<T> {
+  fileSources.push(source);
+  try {
+    return await fn();
+  } finally {
+    fileSources.splice(fileSources.lastIndexOf(source), 1);
+  }
+}
+
+async function openFile(
+  path: string,
+  opts: OpenImageOptions,
+  parent: FileDevice | undefined,
+): Promise<FileDevice> {
+  for (let i = fileSources.length - 1; i >= 0; i--) {
+    const file = await fileSources[i](path, parent);
+    if (file) return file;
+  }
+  return FileDevice.open(path, { readOnly: opts.readOnly, noFlush: opts.noFlush });
+}
+
 /** Formats whose content this library can read. */
 const READABLE = new Set(["raw", "qcow2", "vdi", "vpc", "vmdk"]);
 
@@ -60,7 +108,7 @@ const READABLE = new Set(["raw", "qcow2", "vdi", "vpc", "vmdk"]);
  */
 export async function openImage(path: string, opts: OpenImageOptions = {}): Promise<BlockDevice> {
   try {
-    return await openChain(path, opts, new Set(), 0);
+    return await openChain(path, opts, new Set(), 0, undefined);
   } catch (e) {
     // qemu-img's wording: "Could not open 'top.qcow2': <reason>".
     const msg = e instanceof Error ? e.message : String(e);
@@ -73,6 +121,7 @@ async function openChain(
   opts: OpenImageOptions,
   seen: Set<string>,
   depth: number,
+  parent: FileDevice | undefined,
 ): Promise<BlockDevice> {
   const max = opts.maxDepth ?? 64;
   if (depth > max) throw new DiskError("corrupt", `Backing chain of '${path}' is too long`);
@@ -81,7 +130,7 @@ async function openChain(
     throw new DiskError("corrupt", `Backing file '${path}' creates a loop in the backing chain`);
   }
   seen.add(key);
-  const file = FileDevice.open(path, { readOnly: opts.readOnly, noFlush: opts.noFlush });
+  const file = await openFile(path, opts, parent);
   try {
     let format = opts.format;
     if (!format) {
@@ -98,6 +147,10 @@ async function openChain(
     if (format === "vpc") return await VpcImage.open(file);
     if (format === "vmdk") return await VmdkImage.open(file);
     const img = await Qcow2Image.open(file, { readOnly: opts.readOnly });
+    if (file instanceof StreamFile) {
+      // Refcount blocks are read synchronously: a file read by download has them at hand.
+      await file.pin(img.reftable.filter((o) => o > 0).map((o) => [o, img.clusterSize]));
+    }
     const b = img.header.backingFile;
     if (b !== undefined && opts.backing !== false) {
       const bpath = resolveBackingPath(path, b);
@@ -107,6 +160,7 @@ async function openChain(
           { format: img.header.backingFormat, readOnly: true, maxDepth: max },
           seen,
           depth + 1,
+          file,
         );
         img.setBacking(dev);
       } catch (e) {

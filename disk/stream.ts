@@ -1,0 +1,435 @@
+// A file on another machine, read through ranged downloads (a storage volume of a remote
+// libvirtd, say): the bottom of an image stack whose bytes come over a connection rather than
+// from this machine's disks. Read-only. Downloads go in aligned chunks kept in a bounded LRU
+// cache, so that a format's scattered metadata reads cost one download per chunk rather than
+// one per read; a download that reports holes (a sparse stream) also tells where they are.
+
+import type { BlockExtent } from "./block.ts";
+import { DiskError } from "./errors.ts";
+import type { FileDevice } from "./file.ts";
+
+/** A piece of a download, in order: bytes, or a run of bytes the file does not store. */
+export type RangeChunk = Uint8Array | { hole: number };
+
+/**
+ * Downloads `length` bytes of a file from `offset`, handing each piece to `onChunk` in order
+ * (the callee may reuse a piece's memory once `onChunk` returns). Fewer bytes than asked
+ * means the file ends there. Resolves to whether holes were reported (a sparse download):
+ * only then is a data piece known to be stored data.
+ */
+export type RangeReader = (
+  offset: number,
+  length: number,
+  onChunk: (c: RangeChunk) => void,
+) => Promise<boolean>;
+
+/** Options for {@link StreamFile}. */
+export interface StreamFileOptions {
+  /** The file's name on its machine (shown in messages and by qemu-img map). */
+  filename: string;
+  /** The file's length in bytes. */
+  size: number;
+  /** Bytes the file occupies on its disk (qemu-img's "disk size"). */
+  allocation: number;
+  /** Downloads a range. */
+  read: RangeReader;
+  /** Download and cache granule, a power of two (default 256 KiB). */
+  chunkSize?: number;
+  /** Most bytes the cache keeps (default 32 MiB), besides pinned chunks. */
+  cacheSize?: number;
+}
+
+const DEFAULT_CHUNK = 256 * 1024;
+const DEFAULT_CACHE = 32 * 1024 * 1024;
+// Pinned chunks (kept for synchronous reads) never take more than this.
+const MAX_PINNED = 64 * 1024 * 1024;
+// One download covers at most this many bytes (and at most half the cache).
+const MAX_RUN = 16 * 1024 * 1024;
+
+/** One cached chunk: its bytes (null: all zeros) and its holes, when the download said. */
+interface Chunk {
+  /** Bytes of the file in the chunk (less than the chunk size only at the end). */
+  length: number;
+  bytes: Uint8Array | null;
+  /** Hole runs [start, end) within the chunk, in order; null when unknown. */
+  holes: Array<[number, number]> | null;
+  pinned: boolean;
+}
+
+/**
+ * A read-only file reached through a {@link RangeReader}, with the public surface of a
+ * {@link FileDevice} so that image formats open on top of it as on a local file. Synchronous
+ * reads are served from the cache only: {@link pin} downloads what a format reads that way.
+ *
+ * @example
+ * ```ts
+ * import { StreamFile } from "./stream.ts";
+ * const data = new Uint8Array(4096).fill(7);
+ * const f = new StreamFile({
+ *   filename: "/far/disk.raw",
+ *   size: data.length,
+ *   allocation: data.length,
+ *   read: (off, len, onChunk) => {
+ *     onChunk(data.subarray(off, off + len));
+ *     return Promise.resolve(false);
+ *   },
+ * });
+ * const buf = new Uint8Array(16);
+ * await f.read(100, buf);
+ * console.log(buf[0]); // 7
+ * ```
+ */
+export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
+  readonly format = "file";
+  readonly filename: string;
+  readonly readOnly = true;
+  readonly size: number;
+  readonly #allocation: number;
+  readonly #reader: RangeReader;
+  readonly #chunk: number;
+  readonly #cacheSize: number;
+  readonly #maxRun: number;
+  #cache = new Map<number, Chunk>();
+  #cached = 0;
+  #pinned = 0;
+  #pinBudget = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  /** A file read through `opts.read`. */
+  constructor(opts: StreamFileOptions) {
+    this.filename = opts.filename;
+    this.size = opts.size;
+    this.#allocation = opts.allocation;
+    this.#reader = opts.read;
+    this.#chunk = opts.chunkSize ?? DEFAULT_CHUNK;
+    if (this.#chunk < 512 || (this.#chunk & (this.#chunk - 1)) !== 0) {
+      throw new RangeError(`chunk size ${this.#chunk} is not a power of two of at least 512`);
+    }
+    this.#cacheSize = Math.max(opts.cacheSize ?? DEFAULT_CACHE, this.#chunk);
+    this.#maxRun = Math.max(1, Math.floor(Math.min(MAX_RUN, this.#cacheSize / 2) / this.#chunk));
+  }
+
+  /**
+   * This file where the library expects a host file. The two differ only in private state;
+   * `implements Pick<FileDevice, keyof FileDevice>` keeps every public member in step.
+   */
+  asFileDevice(): FileDevice {
+    return this as unknown as FileDevice;
+  }
+
+  /** Bytes the file occupies on its disk, as its machine reported them. */
+  allocatedSize(): number {
+    return this.#allocation;
+  }
+
+  /** Bytes held in the cache (pinned chunks included). */
+  get cachedBytes(): number {
+    return this.#cached;
+  }
+
+  async read(offset: number, buf: Uint8Array): Promise<void> {
+    this.#checkOpen();
+    const end = Math.min(offset + buf.length, this.size);
+    let pos = Math.max(offset, 0);
+    if (pos > offset) buf.fill(0, 0, pos - offset);
+    while (pos < end) {
+      const ci = Math.floor(pos / this.#chunk);
+      const chunk = this.#get(ci);
+      if (!chunk) {
+        // Download the missing chunks of the read together (up to MAX_RUN at a time).
+        let last = ci;
+        while (
+          (last + 1) * this.#chunk < end && last + 1 - ci < this.#maxRun &&
+          !this.#cache.has(last + 1)
+        ) last++;
+        const got = await this.#fetch(ci, last - ci + 1);
+        for (let k = ci; k <= last && pos < end; k++) {
+          pos = this.#copy(k, got.get(k)!, offset, buf, pos, end);
+        }
+        continue;
+      }
+      pos = this.#copy(ci, chunk, offset, buf, pos, end);
+    }
+    if (end - offset < buf.length) buf.fill(0, Math.max(0, end - offset));
+  }
+
+  // Copies chunk `ci`'s part of [pos, end) into `buf` (which starts at `offset`).
+  #copy(ci: number, c: Chunk, offset: number, buf: Uint8Array, pos: number, end: number): number {
+    const base = ci * this.#chunk;
+    const stop = Math.min(end, base + this.#chunk);
+    const into = buf.subarray(pos - offset, stop - offset);
+    if (c.bytes) into.set(c.bytes.subarray(pos - base, stop - base));
+    else into.fill(0);
+    return stop;
+  }
+
+  /** Synchronous {@link read}: only bytes already in the cache (see {@link pin}). */
+  readSync(offset: number, buf: Uint8Array): void {
+    this.#checkOpen();
+    const end = Math.min(offset + buf.length, this.size);
+    for (let pos = Math.max(offset, 0); pos < end;) {
+      const ci = Math.floor(pos / this.#chunk);
+      const c = this.#get(ci);
+      if (!c) {
+        throw new DiskError(
+          "io",
+          `Could not read '${this.filename}': bytes at 0x${pos.toString(16)} of a remote ` +
+            "file were needed at once and have not been downloaded",
+        );
+      }
+      pos = this.#copy(ci, c, offset, buf, pos, end);
+    }
+    if (end - offset < buf.length) buf.fill(0, Math.max(0, end - offset));
+  }
+
+  /**
+   * Downloads the ranges and keeps them in the cache until the file is closed, so that
+   * {@link readSync} can read them. Past 64 MiB of pinned bytes, further ranges are left out.
+   */
+  async pin(ranges: Array<[offset: number, length: number]>): Promise<void> {
+    for (const [off, len] of ranges) {
+      const first = Math.floor(Math.max(off, 0) / this.#chunk);
+      const last = Math.floor((Math.min(off + len, this.size) - 1) / this.#chunk);
+      for (let ci = first; ci <= last; ci++) {
+        let c = this.#get(ci);
+        if (!c) {
+          // Runs of missing chunks come down together.
+          let n = 1;
+          while (ci + n <= last && !this.#cache.has(ci + n)) n++;
+          await this.#fetch(ci, n);
+          c = this.#cache.get(ci);
+          if (!c) continue; // a run too long to cache: over the pin budget anyway
+        }
+        if (c.pinned) continue;
+        if (this.#pinBudget + c.length > MAX_PINNED) return;
+        c.pinned = true;
+        this.#pinBudget += c.length;
+        this.#pinned += c.bytes?.length ?? 0;
+      }
+    }
+  }
+
+  /**
+   * Where the next data and hole start at or after `offset`, from what the cache knows, or
+   * null when it cannot tell (the caller then treats everything as data).
+   */
+  seekDataHole(offset: number): { data: number; hole: number } | null {
+    let data = -1;
+    for (let pos = offset; pos < this.size;) {
+      const ci = Math.floor(pos / this.#chunk);
+      const c = this.#cache.get(ci);
+      if (!c?.holes) return null;
+      const base = ci * this.#chunk;
+      const next = this.#nextBoundary(c, pos - base, data < 0);
+      if (next !== null) {
+        if (data >= 0) return { data, hole: base + next };
+        data = base + next;
+        pos = data;
+        continue;
+      }
+      pos = base + this.#chunk;
+    }
+    return data < 0 ? { data: this.size, hole: this.size } : { data, hole: this.size };
+  }
+
+  // Within chunk `c`, the first position at or after `rel` that is data (`wantData`) or a
+  // hole; null when there is none in the chunk.
+  #nextBoundary(c: Chunk, rel: number, wantData: boolean): number | null {
+    const holes = c.holes!;
+    const len = c.length;
+    for (let p = rel; p < len;) {
+      const h = holes.find(([s, e]) => e > p && s <= p);
+      if (h) {
+        if (!wantData) return p;
+        p = h[1];
+        continue;
+      }
+      if (wantData) return p;
+      const nextHole = holes.find(([s]) => s > p);
+      if (!nextHole) return null;
+      p = nextHole[0];
+    }
+    return null;
+  }
+
+  async blockStatus(offset: number, length: number): Promise<BlockExtent> {
+    this.#checkOpen();
+    const end = Math.min(offset + length, this.size);
+    const base = { offset, allocated: true, hostOffset: offset, file: this.filename };
+    if (offset >= this.size) return { ...base, length, zero: true, data: false };
+    const run = await this.#runAt(offset, end);
+    if (run.data === null || run.data) {
+      return { ...base, length: run.end - offset, zero: false, data: true };
+    }
+    return { ...base, length: run.end - offset, zero: true, data: false };
+  }
+
+  // The run of data or of holes that `offset` is in, up to `end`; data is null when the
+  // downloads did not say where the holes are (then the whole range counts as data).
+  async #runAt(offset: number, end: number): Promise<{ data: boolean | null; end: number }> {
+    let kind: boolean | undefined;
+    let probe = 1;
+    let fetched = new Map<number, Chunk>();
+    for (let pos = offset; pos < end;) {
+      const ci = Math.floor(pos / this.#chunk);
+      let c = this.#get(ci) ?? fetched.get(ci);
+      if (!c) {
+        const left = Math.ceil(end / this.#chunk) - ci;
+        // A long run of holes comes down in ever larger ranges.
+        fetched = await this.#fetch(ci, Math.min(probe, left));
+        probe = Math.min(probe * 2, this.#maxRun);
+        c = fetched.get(ci)!;
+      }
+      if (!c.holes) return { data: null, end };
+      const base = ci * this.#chunk;
+      const rel = pos - base;
+      const inHole = c.holes.some(([s, e]) => s <= rel && rel < e);
+      if (kind === undefined) kind = !inHole;
+      else if (kind === inHole) return { data: kind, end: pos };
+      const next = this.#nextBoundary(c, rel, !kind);
+      if (next !== null) return { data: kind, end: Math.min(end, base + next) };
+      pos = base + this.#chunk;
+    }
+    return { data: kind ?? true, end };
+  }
+
+  /**
+   * Downloads chunks [first, first + n) (one download, serialised with the others), caches
+   * them and returns them (the cache may already have let the first ones go).
+   */
+  #fetch(first: number, n: number): Promise<Map<number, Chunk>> {
+    const run = this.#queue.then(() => this.#download(first, n));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #download(first: number, n: number): Promise<Map<number, Chunk>> {
+    this.#checkOpen();
+    const cs = this.#chunk;
+    const start = first * cs;
+    const length = Math.min(n * cs, this.size - start);
+    const out = new Map<number, Chunk>();
+    if (length <= 0) return out;
+    const chunks: Chunk[] = [];
+    for (let k = 0; k < Math.ceil(length / cs); k++) {
+      chunks.push({ length: Math.min(cs, length - k * cs), bytes: null, holes: [], pinned: false });
+    }
+    let pos = 0;
+    const holeUpTo = (stop: number) => {
+      while (pos < stop) {
+        const k = Math.floor(pos / cs);
+        const rel = pos - k * cs;
+        const upto = Math.min(stop, (k + 1) * cs) - k * cs;
+        const holes = chunks[k].holes!;
+        const lastHole = holes[holes.length - 1];
+        if (lastHole && lastHole[1] === rel) lastHole[1] = upto;
+        else holes.push([rel, upto]);
+        pos = k * cs + upto;
+      }
+    };
+    let sparse: boolean;
+    try {
+      sparse = await this.#reader(start, length, (c) => {
+        if (!(c instanceof Uint8Array)) {
+          holeUpTo(Math.min(length, pos + c.hole));
+          return;
+        }
+        let from = 0;
+        while (from < c.length && pos < length) {
+          const k = Math.floor(pos / cs);
+          const rel = pos - k * cs;
+          const ch = chunks[k];
+          const take = Math.min(c.length - from, ch.length - rel);
+          ch.bytes ??= new Uint8Array(ch.length);
+          ch.bytes.set(c.subarray(from, from + take), rel);
+          from += take;
+          pos += take;
+        }
+      });
+    } catch (e) {
+      if (e instanceof DiskError) throw e;
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new DiskError("io", `Could not read '${this.filename}': ${msg}`);
+    }
+    // A file shorter than expected reads as zeros (and holes) past its end.
+    holeUpTo(length);
+    chunks.forEach((c, k) => {
+      if (!sparse) c.holes = null;
+      out.set(first + k, c);
+      this.#put(first + k, c);
+    });
+    return out;
+  }
+
+  // A cached chunk, marked as the most recently used.
+  #get(ci: number): Chunk | undefined {
+    const c = this.#cache.get(ci);
+    if (c && !c.pinned) {
+      this.#cache.delete(ci);
+      this.#cache.set(ci, c);
+    }
+    return c;
+  }
+
+  #put(ci: number, c: Chunk): void {
+    const old = this.#cache.get(ci);
+    if (old) return;
+    this.#cache.set(ci, c);
+    this.#cached += c.bytes?.length ?? 0;
+    for (const [k, v] of this.#cache) {
+      if (this.#cached - this.#pinned <= this.#cacheSize) break;
+      if (v.pinned) continue;
+      this.#cache.delete(k);
+      this.#cached -= v.bytes?.length ?? 0;
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new DiskError("io", `'${this.filename}' is closed`);
+  }
+
+  #readOnly(): never {
+    throw new DiskError("readonly", `'${this.filename}' is read-only`);
+  }
+
+  write(_offset: number, _buf: Uint8Array): Promise<void> {
+    return Promise.reject(new DiskError("readonly", `'${this.filename}' is read-only`));
+  }
+  writeSync(_offset: number, _buf: Uint8Array): void {
+    this.#readOnly();
+  }
+  writeZeroes(_offset: number, _length: number): Promise<void> {
+    return this.write(0, new Uint8Array());
+  }
+  resize(_size: number): Promise<void> {
+    return this.write(0, new Uint8Array());
+  }
+  truncateSync(_size: number): void {
+    this.#readOnly();
+  }
+  allocate(_offset: number, _length: number): Promise<void> {
+    return this.write(0, new Uint8Array());
+  }
+  discardSync(_offset: number, _length: number): void {
+    this.#readOnly();
+  }
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  flushSync(): void {}
+
+  close(): Promise<void> {
+    this.closeSync();
+    return Promise.resolve();
+  }
+
+  /** Drops the cache; later reads fail. */
+  closeSync(): void {
+    this.#closed = true;
+    this.#cache.clear();
+    this.#cached = 0;
+    this.#pinned = 0;
+    this.#pinBudget = 0;
+  }
+}
