@@ -2,6 +2,7 @@
 
 import type { BlockDevice, BlockExtent } from "./block.ts";
 import { DiskError } from "./errors.ts";
+import { lastError, libcHoles, libcIO } from "./libc.ts";
 
 const SEEK_DATA = 3;
 const SEEK_HOLE = 4;
@@ -9,54 +10,13 @@ const SEEK_HOLE = 4;
 const IO_PIECE = 256 * 1024;
 // Async reads copy through the I/O thread; larger pieces amortise the hand-off.
 const ASYNC_PIECE = 2 * 1024 * 1024;
-
-interface LibC {
-  open(path: Uint8Array, flags: number): number;
-  lseek(fd: number, off: bigint, whence: number): bigint;
-  close(fd: number): number;
-  pread(fd: number, buf: Uint8Array, n: bigint, off: bigint): number | bigint;
-  pwrite(fd: number, buf: Uint8Array, n: bigint, off: bigint): number | bigint;
-  fallocate(fd: number, mode: number, off: bigint, len: bigint): number;
-  __errno_location(): Deno.PointerValue;
-  strerror(errnum: number): Deno.PointerValue;
-}
+// Reads and writes up to this size go through Deno's own file API until the C library is bound
+// for something else: reading metadata (info, check) then never pays for binding it.
+const SMALL_IO = 64 * 1024;
 
 const O_RDWR = 2;
 const FALLOC_FL_KEEP_SIZE = 1;
 const FALLOC_FL_PUNCH_HOLE = 2;
-
-/** The C library's text for the last failed call, as qemu prints it. */
-function lastError(c: LibC): string {
-  const at = c.__errno_location();
-  const errno = at ? new Deno.UnsafePointerView(at).getInt32() : 0;
-  const text = c.strerror(errno);
-  return text ? Deno.UnsafePointerView.getCString(text) : `error ${errno}`;
-}
-
-let libc: LibC | null | undefined;
-
-/** libc's lseek, reached through FFI when the program may use it; null otherwise. */
-function loadLibC(): LibC | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  try {
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    const lib = Deno.dlopen("libc.so.6", {
-      open: { parameters: ["buffer", "i32"], result: "i32" },
-      lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
-      close: { parameters: ["i32"], result: "i32" },
-      pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
-      pwrite: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
-      fallocate: { parameters: ["i32", "i32", "i64", "i64"], result: "i32" },
-      __errno_location: { parameters: [], result: "pointer" },
-      strerror: { parameters: ["i32"], result: "pointer" },
-    });
-    libc = lib.symbols as unknown as LibC;
-  } catch {
-    libc = null;
-  }
-  return libc;
-}
 
 function statIsDirectory(path: string): boolean {
   try {
@@ -96,8 +56,10 @@ export class FileDevice implements BlockDevice {
   #file: Deno.FsFile;
   #size: number;
   #pos = -1;
-  #holeFd = -2;
-  /** A libc descriptor for pread/pwrite straight into the caller's buffer; -1 without FFI. */
+  /**
+   * A C library descriptor for pread/pwrite straight into the caller's buffer and for hole
+   * queries: -2 until first needed, -1 without FFI.
+   */
   #ioFd = -2;
   #noFlush = false;
   #asyncFile: Deno.FsFile | undefined;
@@ -154,14 +116,13 @@ export class FileDevice implements BlockDevice {
   }
 
   /**
-   * With FFI allowed, every read is a pread straight into `buf`. Otherwise large reads run on the
-   * runtime's I/O threads through a second handle, queued one after another, and small reads
-   * are done at once.
+   * With FFI allowed, large reads (and every read once the C library is bound) are a pread
+   * straight into `buf`. Otherwise large reads run on the runtime's I/O threads through a second
+   * handle, queued one after another, and small reads are done at once.
    */
   read(offset: number, buf: Uint8Array): Promise<void> {
-    const fd = this.#libcFd();
     // Small reads are cheaper done at once, into a buffer that is likely still in cache.
-    if (fd >= 0 || buf.length <= IO_PIECE) {
+    if (buf.length <= IO_PIECE || this.#libcFd(buf.length) >= 0) {
       try {
         this.readSync(offset, buf);
         return Promise.resolve();
@@ -174,10 +135,14 @@ export class FileDevice implements BlockDevice {
     return run;
   }
 
-  // The descriptor for pread/pwrite, opened on first use; -1 when FFI is not allowed.
-  #libcFd(): number {
+  /**
+   * The descriptor for pread/pwrite, opened on first use; -1 when FFI is not allowed, and also
+   * (without opening it) for an I/O of `bytes` that Deno's own file API does as well.
+   */
+  #libcFd(bytes = Infinity): number {
     if (this.#ioFd === -2) {
-      const c = loadLibC();
+      if (bytes <= SMALL_IO) return -1;
+      const c = libcIO();
       const path = new TextEncoder().encode(this.#absPath + "\0");
       this.#ioFd = c ? c.open(path, this.readOnly ? 0 : O_RDWR) : -1;
     }
@@ -209,14 +174,15 @@ export class FileDevice implements BlockDevice {
   readSync(offset: number, buf: Uint8Array): void {
     let done = 0;
     const avail = Math.max(0, Math.min(buf.length, this.#size - offset));
-    const fd = this.#libcFd();
+    const fd = this.#libcFd(buf.length);
     if (fd >= 0) {
+      const libc = libcIO()!;
       while (done < avail) {
         // Pieces that stay in the CPU's cache copy several times faster than one large read.
         const part = buf.subarray(done, Math.min(avail, done + IO_PIECE));
-        const n = Number(libc!.pread(fd, part, BigInt(part.length), BigInt(offset + done)));
+        const n = Number(libc.pread(fd, part, BigInt(part.length), BigInt(offset + done)));
         if (n < 0) {
-          throw new DiskError("io", `Could not read '${this.filename}': ${lastError(libc!)}`);
+          throw new DiskError("io", `Could not read '${this.filename}': ${lastError(libc)}`);
         }
         if (n === 0) break;
         done += n;
@@ -250,13 +216,14 @@ export class FileDevice implements BlockDevice {
   /** Synchronous {@link write}. */
   writeSync(offset: number, buf: Uint8Array): void {
     if (this.readOnly) throw new DiskError("readonly", `'${this.filename}' is read-only`);
-    const fd = this.#libcFd();
+    const fd = this.#libcFd(buf.length);
     if (fd >= 0) {
+      const libc = libcIO()!;
       for (let done = 0; done < buf.length;) {
-        const part = buf.subarray(done);
-        const n = Number(libc!.pwrite(fd, part, BigInt(part.length), BigInt(offset + done)));
+        const part = done ? buf.subarray(done) : buf;
+        const n = Number(libc.pwrite(fd, part, BigInt(part.length), BigInt(offset + done)));
         if (n < 0) {
-          throw new DiskError("io", `Could not write '${this.filename}': ${lastError(libc!)}`);
+          throw new DiskError("io", `Could not write '${this.filename}': ${lastError(libc)}`);
         }
         done += n;
       }
@@ -315,8 +282,9 @@ export class FileDevice implements BlockDevice {
     const end = Math.min(offset + length, this.#size);
     if (end <= offset) return;
     const fd = this.readOnly ? -1 : this.#libcFd();
+    const holes = fd >= 0 ? libcHoles() : null;
     const mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
-    if (fd >= 0 && libc!.fallocate(fd, mode, BigInt(offset), BigInt(end - offset)) === 0) return;
+    if (holes && holes.fallocate(fd, mode, BigInt(offset), BigInt(end - offset)) === 0) return;
     this.writeSync(offset, new Uint8Array(end - offset));
   }
 
@@ -340,14 +308,12 @@ export class FileDevice implements BlockDevice {
    * when the host cannot tell (no FFI permission): the caller then treats everything as data.
    */
   seekDataHole(offset: number): { data: number; hole: number } | null {
-    if (this.#holeFd === -2) {
-      const c = loadLibC();
-      this.#holeFd = c ? c.open(new TextEncoder().encode(this.#absPath + "\0"), 0) : -1;
-    }
-    if (this.#holeFd < 0 || !libc) return null;
-    const data = Number(libc.lseek(this.#holeFd, BigInt(offset), SEEK_DATA));
+    const fd = this.#libcFd();
+    const holes = fd >= 0 ? libcHoles() : null;
+    if (!holes) return null;
+    const data = Number(holes.lseek(fd, BigInt(offset), SEEK_DATA));
     if (data < 0) return { data: this.#size, hole: this.#size };
-    const hole = Number(libc.lseek(this.#holeFd, BigInt(data), SEEK_HOLE));
+    const hole = Number(holes.lseek(fd, BigInt(data), SEEK_HOLE));
     return { data, hole: hole < 0 ? this.#size : hole };
   }
 
@@ -377,9 +343,7 @@ export class FileDevice implements BlockDevice {
 
   /** Synchronous {@link close}. */
   closeSync(): void {
-    if (this.#holeFd >= 0 && libc) libc.close(this.#holeFd);
-    this.#holeFd = -1;
-    if (this.#ioFd >= 0 && libc) libc.close(this.#ioFd);
+    if (this.#ioFd >= 0) libcIO()?.close(this.#ioFd);
     this.#ioFd = -1;
     try {
       this.#asyncFile?.close();
