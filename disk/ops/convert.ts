@@ -6,7 +6,7 @@ import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
 import { loadZlib, Qcow2Image } from "../qcow2/image.ts";
 import { RawImage } from "../raw.ts";
-import { alignedBuffer, firstNonZero } from "../bytes.ts";
+import { alignedBuffer, isZero } from "../bytes.ts";
 import { createImage, type CreateOptions } from "./create.ts";
 import { statusAbove } from "./map.ts";
 
@@ -121,8 +121,8 @@ async function store(
   if (compress && qdst) {
     const { deflateRawSync } = await loadZlib();
     for (let p = 0; p < n; p += unit) {
+      if (isZero(data, p, Math.min(n, p + unit))) continue;
       const piece = data.subarray(p, Math.min(n, p + unit));
-      if (firstNonZero(piece) < 0) continue;
       let full = piece;
       if (piece.length < unit) {
         full = new Uint8Array(unit);
@@ -147,10 +147,10 @@ async function store(
   // Write maximal runs of non-zero units.
   let p = 0;
   while (p < n) {
-    while (p < n && firstNonZero(data.subarray(p, Math.min(n, p + unit))) < 0) p += unit;
+    while (p < n && isZero(data, p, Math.min(n, p + unit))) p += unit;
     if (p >= n) break;
     let q = p + unit;
-    while (q < n && firstNonZero(data.subarray(q, Math.min(n, q + unit))) >= 0) q += unit;
+    while (q < n && !isZero(data, q, Math.min(n, q + unit))) q += unit;
     q = Math.min(q, n);
     await dst.write(start + p, data.subarray(p, q));
     written += q - p;
@@ -187,7 +187,7 @@ export async function convertImage(
   let dst: BlockDevice | undefined;
   try {
     try {
-      await createImage(tmp, { ...opts.create, format, size: src.size });
+      await createImage(tmp, { ...opts.create, format, size: src.size }, { noFlush: true });
       dst = await openImage(tmp, { format, backing: false, noFlush: true });
     } catch (e) {
       throw creationFailure(e, tmp, dstPath, format);

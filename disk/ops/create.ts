@@ -90,7 +90,9 @@ async function zeroFill(file: FileDevice, off: number, len: number): Promise<voi
 }
 
 /**
- * `qemu-img create`: writes a new image at `path` (replacing any file there).
+ * `qemu-img create`: writes a new image at `path` (replacing any file there). With
+ * `how.noFlush` nothing is fdatasync'ed: for a scratch file whose durability is settled later
+ * (convert builds its target beside the destination and renames it into place).
  *
  * @example
  * ```ts
@@ -101,7 +103,11 @@ async function zeroFill(file: FileDevice, off: number, len: number): Promise<voi
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function createImage(path: string, opts: CreateOptions): Promise<CreateResult> {
+export async function createImage(
+  path: string,
+  opts: CreateOptions,
+  how: { noFlush?: boolean } = {},
+): Promise<CreateResult> {
   const fmt = opts.format ?? "raw";
   let size = opts.size;
   if (size === undefined && fmt === "qcow2" && opts.backingFile !== undefined) {
@@ -119,7 +125,7 @@ export async function createImage(path: string, opts: CreateOptions): Promise<Cr
   }
   const formatting = formattingLine(path, opts, size);
   try {
-    await build(path, fmt, opts, size);
+    await build(path, fmt, opts, size, how.noFlush ?? false);
   } catch (e) {
     if (!(e instanceof DiskError)) throw e;
     throw new CreateFailed(e, formatting);
@@ -142,7 +148,13 @@ export class CreateFailed extends DiskError {
   }
 }
 
-async function build(path: string, fmt: string, opts: CreateOptions, size: number) {
+async function build(
+  path: string,
+  fmt: string,
+  opts: CreateOptions,
+  size: number,
+  noFlush: boolean,
+) {
   const prealloc = opts.preallocation ?? "off";
   if (!["off", "metadata", "falloc", "full"].includes(prealloc)) {
     throw new DiskError(
@@ -154,7 +166,7 @@ async function build(path: string, fmt: string, opts: CreateOptions, size: numbe
     if (prealloc === "metadata") {
       throw new DiskError("usage", `${path}: Unsupported preallocation mode: metadata`);
     }
-    const f = FileDevice.open(path, { create: true });
+    const f = FileDevice.open(path, { create: true, noFlush });
     try {
       f.truncateSync(size);
       if (prealloc !== "off") await zeroFill(f, 0, size);
@@ -168,7 +180,7 @@ async function build(path: string, fmt: string, opts: CreateOptions, size: numbe
   if (fmt !== "qcow2") {
     throw new DiskError("unsupported", `Creating '${fmt}' images is not supported`);
   }
-  await createQcow2(path, opts, size, prealloc);
+  await createQcow2(path, opts, size, prealloc, noFlush);
 }
 
 async function createQcow2(
@@ -176,6 +188,7 @@ async function createQcow2(
   opts: CreateOptions,
   size: number,
   prealloc: Preallocation,
+  noFlush: boolean,
 ): Promise<void> {
   const cs = opts.clusterSize ?? 65536;
   const bits = Math.log2(cs);
@@ -246,7 +259,7 @@ async function createQcow2(
     hasFeatureTable: version === 3,
     otherExtensions: [],
   });
-  const file = FileDevice.open(path, { create: true });
+  const file = FileDevice.open(path, { create: true, noFlush });
   try {
     const first = new Uint8Array(cs);
     first.set(header);
@@ -268,7 +281,7 @@ async function createQcow2(
     throw e;
   }
   file.closeSync();
-  const img = await Qcow2Image.open(FileDevice.open(path), {});
+  const img = await Qcow2Image.open(FileDevice.open(path, { noFlush }), {});
   try {
     await img.resize(size);
     if (prealloc !== "off") {
