@@ -22,6 +22,7 @@ import {
   writeU64,
 } from "./format.ts";
 import { parseSnapshots, type Qcow2Snapshot, serializeSnapshots } from "./snapshot_table.ts";
+import { isZero } from "../bytes.ts";
 
 /** How one guest cluster (or subcluster) is stored. */
 export type ClusterKind = "unallocated" | "zero" | "data" | "compressed";
@@ -147,8 +148,15 @@ export class Qcow2Image implements BlockDevice {
   /** Opens the qcow2 image stored in `file` (without its backing chain). */
   static async open(file: FileDevice, opts: Qcow2OpenOptions = {}): Promise<Qcow2Image> {
     const readOnly = opts.readOnly ?? file.readOnly;
-    const first = new Uint8Array(Math.min(Math.max(file.size, 72), 2 ** 21));
+    // The header cluster: the first 64 KiB, and the rest of a larger cluster when there is one.
+    let first = new Uint8Array(Math.min(Math.max(file.size, 72), 65536));
     await file.read(0, first);
+    const bits = first.length >= 24 ? new DataView(first.buffer).getUint32(20) : 0;
+    const whole = Math.min(Math.max(file.size, 72), 2 ** (bits >= 9 && bits <= 21 ? bits : 21));
+    if (whole > first.length) {
+      first = new Uint8Array(whole);
+      await file.read(0, first);
+    }
     const h = parseHeader(first, file.size);
     const img = new Qcow2Image(file, h, readOnly);
     const cs = img.clusterSize;
@@ -831,14 +839,17 @@ export class Qcow2Image implements BlockDevice {
   allocClusters(k: number): number {
     this.#metadata = undefined;
     for (;;) {
-      let start = this.#allocHint, run = 0;
+      let start = this.#allocHint, run = 0, firstFree = -1;
       for (let c = this.#allocHint; run < k; c++) {
         const free = this.#freed.has(c) ? false : this.getRefcountSync(c) === 0;
         if (free) {
           if (run === 0) start = c;
+          if (firstFree < 0) firstFree = c;
           run++;
         } else run = 0;
       }
+      // Everything before the first free cluster is in use: the next search starts there.
+      this.#allocHint = firstFree;
       const firstR = Math.floor(start / this.refblockEntries);
       const lastR = Math.floor((start + k - 1) / this.refblockEntries);
       let created = false;
@@ -863,23 +874,59 @@ export class Qcow2Image implements BlockDevice {
     for (;;) {
       let c = this.#allocHint;
       while (this.#freed.has(c) || this.getRefcountSync(c) !== 0) c++;
+      // Everything before `c` is in use: the next search starts there.
+      this.#allocHint = c;
       const r = Math.floor(c / this.refblockEntries);
       if (r >= this.reftable.length || !this.reftable[r]) {
         this.#createRefblock(r);
         continue;
       }
       let count = 1;
+      let fast = -1;
       while (count < max) {
         const n = c + count;
         const rn = Math.floor(n / this.refblockEntries);
         if (rn >= this.reftable.length || !this.reftable[rn]) break;
+        // A fresh area is free throughout: one test for the rest of the run in this block.
+        if (fast !== rn) {
+          fast = rn;
+          const span = Math.min(max - count, (rn + 1) * this.refblockEntries - n);
+          if (this.#allFree(rn, n % this.refblockEntries, span)) {
+            count += span;
+            continue;
+          }
+        }
         if (this.#freed.has(n) || this.getRefcountSync(n) !== 0) break;
         count++;
       }
-      for (let i = c; i < c + count; i++) this.setRefcountSync(i, 1);
+      this.#setRefcountsToOne(c, count);
       if (c === this.#allocHint) this.#allocHint = c + count;
       return { host: c * this.clusterSize, count };
     }
+  }
+
+  /** Whether `n` entries of refcount block `rti` from entry `i` are all zero (a quick test). */
+  #allFree(rti: number, i: number, n: number): boolean {
+    if (this.refcountBits < 8 || this.#freed.size > 0) return false;
+    const bytes = this.refcountBits / 8;
+    const t = this.#loadRefblockSync(this.reftable[rti]);
+    return isZero(t.buf, i * bytes, (i + n) * bytes);
+  }
+
+  /** {@link setRefcountSync} to 1 for `count` clusters from `first`, whose blocks exist. */
+  #setRefcountsToOne(first: number, count: number): void {
+    const per = this.refblockEntries;
+    for (let c = first; c < first + count;) {
+      const rti = Math.floor(c / per);
+      if (rti >= this.reftable.length || !this.reftable[rti]) {
+        this.setRefcountSync(c++, 1);
+        continue;
+      }
+      const t = this.#loadRefblockSync(this.reftable[rti]);
+      const end = Math.min(first + count, (rti + 1) * per);
+      for (; c < end; c++) this.#rbSet(t, c % per, 1);
+    }
+    if (first + count > this.#endCluster && count > 0) this.#endCluster = first + count;
   }
 
   /** Drops one reference to whatever an L2 entry points at. */
@@ -957,9 +1004,11 @@ export class Qcow2Image implements BlockDevice {
         continue;
       }
       // Clusters needing a fresh host cluster: allocate a contiguous run, write it in one go.
-      let k = 1;
       const maxK = Math.min(this.l2Entries - idx, 256);
-      while (k < maxK && inOff + (buf.length - pos) > k * cs) {
+      const want = Math.min(maxK, Math.ceil((inOff + buf.length - pos) / cs));
+      // Entries that are all zero (a fresh table) need no look one by one.
+      let k = isZero(t.buf, (idx + 1) * 8, (idx + want) * 8) ? want : 1;
+      while (k < want) {
         const j = idx + k;
         const m2 = this.decodeEntry(t, j, 0);
         if (m2.kind === "data" && t.view.getUint32(j * 8) & COPIED_HI) break;
@@ -981,12 +1030,12 @@ export class Qcow2Image implements BlockDevice {
         data.set(buf.subarray(pos, pos + n), inOff);
       }
       const olds: ClusterMapping[] = [];
-      for (let j = 0; j < k; j++) olds.push(this.decodeEntry(t, idx + j, 0));
-      await this.file.write(host, data);
-      for (let j = 0; j < k; j++) {
-        setEntry(t.view, (idx + j) * 8, host + j * cs, true);
-        this.#release(olds[j]);
+      if (!isZero(t.buf, idx * 8, (idx + k) * 8)) {
+        for (let j = 0; j < k; j++) olds.push(this.decodeEntry(t, idx + j, 0));
       }
+      await this.file.write(host, data);
+      for (let j = 0; j < k; j++) setEntry(t.view, (idx + j) * 8, host + j * cs, true);
+      for (const old of olds) this.#release(old);
       t.dirty = true;
       pos += n;
     }
