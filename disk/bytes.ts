@@ -50,6 +50,24 @@ function wordsZero(b: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * Where the first `grain`-byte block of `b` in [from, to) (in steps of `grain` from `from`) that
+ * is not all zero starts, or `to`: for walking sparse tables without visiting every entry.
+ */
+export function skipZeros(b: Uint8Array, from: number, to: number, grain: number): number {
+  const coarse = grain * 64;
+  let p = from;
+  while (p < to) {
+    const end = Math.min(to, p + coarse);
+    if (isZero(b, p, end)) {
+      p = end;
+      continue;
+    }
+    for (; p < end; p += grain) if (!isZero(b, p, Math.min(end, p + grain))) return p;
+  }
+  return to;
+}
+
 /** Index of the first non-zero byte of `b`, or -1. */
 export function firstNonZero(b: Uint8Array): number {
   for (let p = 0; p < b.length; p += PIECE) {

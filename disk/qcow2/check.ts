@@ -2,6 +2,7 @@
 // stored refcount is compared with the references the metadata actually makes.
 
 import { DiskError } from "../errors.ts";
+import { skipZeros } from "../bytes.ts";
 import { bitmapDataClusters, readBitmaps } from "./bitmaps.ts";
 import type { Qcow2Image } from "./image.ts";
 
@@ -94,6 +95,7 @@ export async function checkQcow2(
 
   // Hostile images can point many L1 entries (or snapshots) at the same tables.
   let budget = 2 ** 30;
+  const es = img.l2EntrySize, end = img.l2Entries * es, grain = 8 * es;
   inc(0, cs);
   const walk = async (l1off: number, l1size: number, active: boolean) => {
     inc(l1off, l1size * 8);
@@ -117,42 +119,49 @@ export async function checkQcow2(
       }
       const t = await img.loadL2(l2off);
       let nextContiguous = 0;
-      for (let j = 0; j < img.l2Entries; j++) {
-        const b = j * img.l2EntrySize;
-        const ehi = t.view.getUint32(b);
-        if (ehi & 0x40000000) {
-          if (ehi & 0x80000000) {
+      // All-zero entries reference nothing: only blocks of entries holding something are read.
+      for (
+        let at = skipZeros(t.buf, 0, end, grain);
+        at < end;
+        at = skipZeros(t.buf, at, end, grain)
+      ) {
+        for (const stop = Math.min(end, at + grain); at < stop; at += es) {
+          const b = at;
+          const ehi = t.view.getUint32(b);
+          if (ehi & 0x40000000) {
+            if (ehi & 0x80000000) {
+              res.messages.push(
+                `ERROR: coffset=0x${
+                  img.decodeCompressed(t.view, b).coffset.toString(16)
+                }: copied flag must never be set for compressed clusters`,
+              );
+              res.corruptions++;
+            }
+            const { coffset, csize } = img.decodeCompressed(t.view, b);
+            inc(coffset, csize);
+            res.allocatedClusters += active ? 1 : 0;
+            res.compressedClusters += active ? 1 : 0;
+            res.fragmentedClusters += active ? 1 : 0;
+            continue;
+          }
+          const host = (ehi & 0x00ffffff) * 0x100000000 +
+            ((t.view.getUint32(b + 4) & 0xfffffe00) >>> 0);
+          if (!host) continue;
+          if (host % cs) {
             res.messages.push(
-              `ERROR: coffset=0x${
-                img.decodeCompressed(t.view, b).coffset.toString(16)
-              }: copied flag must never be set for compressed clusters`,
+              `ERROR offset=${
+                host.toString(16)
+              }: Data cluster is not properly aligned; L2 entry corrupted.`,
             );
             res.corruptions++;
           }
-          const { coffset, csize } = img.decodeCompressed(t.view, b);
-          inc(coffset, csize);
-          res.allocatedClusters += active ? 1 : 0;
-          res.compressedClusters += active ? 1 : 0;
-          res.fragmentedClusters += active ? 1 : 0;
-          continue;
+          if (active) {
+            res.allocatedClusters++;
+            if (nextContiguous && host !== nextContiguous) res.fragmentedClusters++;
+            nextContiguous = host + cs;
+          }
+          inc(host, cs);
         }
-        const host = (ehi & 0x00ffffff) * 0x100000000 +
-          ((t.view.getUint32(b + 4) & 0xfffffe00) >>> 0);
-        if (!host) continue;
-        if (host % cs) {
-          res.messages.push(
-            `ERROR offset=${
-              host.toString(16)
-            }: Data cluster is not properly aligned; L2 entry corrupted.`,
-          );
-          res.corruptions++;
-        }
-        if (active) {
-          res.allocatedClusters++;
-          if (nextContiguous && host !== nextContiguous) res.fragmentedClusters++;
-          nextContiguous = host + cs;
-        }
-        inc(host, cs);
       }
     }
   };
@@ -288,25 +297,31 @@ export async function checkQcow2(
     }
     const t = await img.loadL2(l2off);
     let dirty = false;
-    for (let j = 0; j < img.l2Entries; j++) {
-      const b = j * img.l2EntrySize;
-      const ehi = t.view.getUint32(b), elo = t.view.getUint32(b + 4);
-      if (ehi & 0x40000000) continue;
-      const host = (ehi & 0x00ffffff) * 0x100000000 + ((elo & 0xfffffe00) >>> 0);
-      if (!host || host % cs) continue;
-      const drc = img.getRefcountSync(host / cs);
-      if ((drc === 1) !== ((ehi & 0x80000000) !== 0)) {
-        const entry = (ehi >>> 0).toString(16) + (elo >>> 0).toString(16).padStart(8, "0");
-        res.messages.push(
-          `${fixErrors ? "Repairing" : "ERROR"} OFLAG_COPIED data cluster: l2_entry=${
-            entry.replace(/^0+(?=.)/, "")
-          } refcount=${drc}`,
-        );
-        if (fixErrors) {
-          t.view.setUint32(b, drc === 1 ? (ehi | 0x80000000) >>> 0 : ehi & 0x7fffffff);
-          dirty = true;
-          res.corruptionsFixed++;
-        } else res.corruptions++;
+    for (
+      let at = skipZeros(t.buf, 0, end, grain);
+      at < end;
+      at = skipZeros(t.buf, at, end, grain)
+    ) {
+      for (const stop = Math.min(end, at + grain); at < stop; at += es) {
+        const b = at;
+        const ehi = t.view.getUint32(b), elo = t.view.getUint32(b + 4);
+        if (ehi & 0x40000000) continue;
+        const host = (ehi & 0x00ffffff) * 0x100000000 + ((elo & 0xfffffe00) >>> 0);
+        if (!host || host % cs) continue;
+        const drc = img.getRefcountSync(host / cs);
+        if ((drc === 1) !== ((ehi & 0x80000000) !== 0)) {
+          const entry = (ehi >>> 0).toString(16) + (elo >>> 0).toString(16).padStart(8, "0");
+          res.messages.push(
+            `${fixErrors ? "Repairing" : "ERROR"} OFLAG_COPIED data cluster: l2_entry=${
+              entry.replace(/^0+(?=.)/, "")
+            } refcount=${drc}`,
+          );
+          if (fixErrors) {
+            t.view.setUint32(b, drc === 1 ? (ehi | 0x80000000) >>> 0 : ehi & 0x7fffffff);
+            dirty = true;
+            res.corruptionsFixed++;
+          } else res.corruptions++;
+        }
       }
     }
     if (dirty) await img.file.write(l2off, t.buf);
