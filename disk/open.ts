@@ -7,9 +7,6 @@ import { probeBytes } from "./probe.ts";
 import { Qcow2Image } from "./qcow2/image.ts";
 import { RawImage } from "./raw.ts";
 import { StreamFile } from "./stream.ts";
-import { VdiImage } from "./formats/vdi.ts";
-import { VmdkImage } from "./formats/vmdk.ts";
-import { VpcImage } from "./formats/vpc.ts";
 
 /** Options for {@link openImage}. */
 export interface OpenImageOptions {
@@ -143,9 +140,10 @@ async function openChain(
       throw new DiskError("unsupported", `Image format '${format}' of '${path}' is not supported`);
     }
     if (format === "raw") return new RawImage(file);
-    if (format === "vdi") return await VdiImage.open(file);
-    if (format === "vpc") return await VpcImage.open(file);
-    if (format === "vmdk") return await VmdkImage.open(file);
+    // The rarely used formats load when one is met, not with every image command.
+    if (format === "vdi") return await (await import("./formats/vdi.ts")).VdiImage.open(file);
+    if (format === "vpc") return await (await import("./formats/vpc.ts")).VpcImage.open(file);
+    if (format === "vmdk") return await (await import("./formats/vmdk.ts")).VmdkImage.open(file);
     const img = await Qcow2Image.open(file, { readOnly: opts.readOnly });
     if (file instanceof StreamFile) {
       // Refcount blocks are read synchronously: a file read by download has them at hand.

@@ -4,8 +4,8 @@ import { DiskError } from "../errors.ts";
 import { openImage } from "../open.ts";
 import { checkQcow2, type Qcow2CheckResult, type RepairMode } from "../qcow2/check.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
-import { VdiImage } from "../formats/vdi.ts";
-import { VmdkImage } from "../formats/vmdk.ts";
+import type { VdiImage } from "../formats/vdi.ts";
+import type { VmdkImage } from "../formats/vmdk.ts";
 import { qdictOrder, type QDictValue, qjson } from "../qobject.ts";
 
 export type { Qcow2CheckResult, RepairMode };
@@ -114,8 +114,11 @@ export async function imageCheck(path: string, opts: CheckOptions = {}): Promise
     backing: false,
   });
   try {
-    if (dev instanceof VdiImage || dev instanceof VmdkImage) {
-      const c = dev instanceof VdiImage ? dev.checkBlocks() : dev.checkGrains();
+    // Told apart by name: the vdi and vmdk modules load only when such an image is opened.
+    if (dev.format === "vdi" || dev.format === "vmdk") {
+      const c = dev.format === "vdi"
+        ? (dev as VdiImage).checkBlocks()
+        : (dev as VmdkImage).checkGrains();
       const r: Qcow2CheckResult = {
         corruptions: c.corruptions,
         leaks: 0,

@@ -5,9 +5,9 @@ import type { FileDevice } from "../file.ts";
 import { openImage, resolveBackingPath } from "../open.ts";
 import { Qcow2Image } from "../qcow2/image.ts";
 import { readBitmaps } from "../qcow2/bitmaps.ts";
-import { VdiImage } from "../formats/vdi.ts";
-import { VmdkImage } from "../formats/vmdk.ts";
-import { VpcImage } from "../formats/vpc.ts";
+import type { VdiImage } from "../formats/vdi.ts";
+import type { VmdkImage } from "../formats/vmdk.ts";
+import type { VpcImage } from "../formats/vpc.ts";
 import type { Qcow2Snapshot } from "../qcow2/snapshot_table.ts";
 import { qdictOrder, type QDictValue, qdump, qjson, sizeToStr } from "../qobject.ts";
 import { COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from "../qcow2/format.ts";
@@ -136,24 +136,27 @@ export async function describeImage(path: string, format?: string): Promise<Imag
         });
       }
       info.formatSpecific = { type: "qcow2", data };
-    } else if (dev instanceof VdiImage) {
-      info.clusterSize = dev.blockSize;
-    } else if (dev instanceof VpcImage) {
-      if (dev.clusterSize !== undefined) info.clusterSize = dev.clusterSize;
-    } else if (dev instanceof VmdkImage) {
-      info.clusterSize = dev.blockSize;
+    } else if (dev.format === "vdi") {
+      // The other formats are told apart by name: their modules load only when one is opened.
+      info.clusterSize = (dev as VdiImage).blockSize;
+    } else if (dev.format === "vpc") {
+      const vpc = dev as VpcImage;
+      if (vpc.clusterSize !== undefined) info.clusterSize = vpc.clusterSize;
+    } else if (dev.format === "vmdk") {
+      const vmdk = dev as VmdkImage;
+      info.clusterSize = vmdk.blockSize;
       const extent: QDictValue = {
         filename: path,
         format: "",
-        "virtual-size": dev.size,
-        "cluster-size": dev.blockSize,
+        "virtual-size": vmdk.size,
+        "cluster-size": vmdk.blockSize,
       };
       info.formatSpecific = {
         type: "vmdk",
         data: {
-          "create-type": dev.descriptor.createType,
-          cid: dev.descriptor.cid,
-          "parent-cid": dev.descriptor.parentCid,
+          "create-type": vmdk.descriptor.createType,
+          cid: vmdk.descriptor.cid,
+          "parent-cid": vmdk.descriptor.parentCid,
           extents: [extent],
         },
       };
