@@ -319,12 +319,26 @@ export class Qcow2Image implements BlockDevice {
 
   /** The mapping for the guest unit containing `offset` (unallocated if no L2 table). */
   async lookup(offset: number): Promise<ClusterMapping> {
+    const m = this.#lookupCached(offset);
+    if (m) return m;
+    const l1i = Math.floor(Math.floor(offset / this.clusterSize) / this.l2Entries);
+    await this.loadL2(entryOffset(this.l1View, l1i * 8));
+    return this.#lookupCached(offset)!;
+  }
+
+  /**
+   * {@link lookup} without waiting, when the L2 table is cached (or there is none); undefined
+   * when it must be read first. Loops over many units use this: an await per unit costs more
+   * than the lookup.
+   */
+  #lookupCached(offset: number): ClusterMapping | undefined {
     const ci = Math.floor(offset / this.clusterSize);
     const l1i = Math.floor(ci / this.l2Entries);
     if (l1i >= this.header.l1Size) return { kind: "unallocated", host: 0 };
     const l2off = entryOffset(this.l1View, l1i * 8);
     if (!l2off) return { kind: "unallocated", host: 0 };
-    const t = await this.loadL2(l2off);
+    const t = this.#l2Cache.get(l2off);
+    if (!t) return undefined;
     const sub = this.extendedL2
       ? Math.floor((offset % this.clusterSize) / (this.clusterSize / 32))
       : 0;
@@ -370,11 +384,11 @@ export class Qcow2Image implements BlockDevice {
         buf.fill(0, pos);
         return;
       }
-      const m = await this.lookup(g);
+      const m = this.#lookupCached(g) ?? await this.lookup(g);
       let n = Math.min(unit - (g % unit), len - pos, this.header.size - g);
       // Coalesce following units of the same kind (and contiguous host data) into one I/O.
       while (pos + n < len && g + n < this.header.size && n < 16 * 1024 * 1024) {
-        const m2 = await this.lookup(g + n);
+        const m2 = this.#lookupCached(g + n) ?? await this.lookup(g + n);
         if (m2.kind !== m.kind || m.kind === "compressed") break;
         if (m.kind === "data" && m2.host !== m.host + (g % unit) + n) break;
         n += Math.min(unit, len - pos - n, this.header.size - g - n);
@@ -452,7 +466,7 @@ export class Qcow2Image implements BlockDevice {
     if (offset >= end) {
       return { offset, length: Math.max(length, 1), allocated: false, zero: true, data: false };
     }
-    const m = await this.lookup(offset);
+    const m = this.#lookupCached(offset) ?? await this.lookup(offset);
     let n = Math.min(unit - (offset % unit), end - offset);
     const firstHost = m.host + (offset % unit);
     const span = this.clusterSize * this.l2Entries;
@@ -462,7 +476,7 @@ export class Qcow2Image implements BlockDevice {
         n = Math.min(end - offset, (Math.floor((offset + n) / span) + 1) * span - offset);
         continue;
       }
-      const m2 = await this.lookup(offset + n);
+      const m2 = this.#lookupCached(offset + n) ?? await this.lookup(offset + n);
       if (m2.kind !== m.kind) break;
       if (m.host || m2.host) {
         if (!m.host || m2.host !== firstHost + n) break;
@@ -849,7 +863,7 @@ export class Qcow2Image implements BlockDevice {
         } else run = 0;
       }
       // Everything before the first free cluster is in use: the next search starts there.
-      this.#allocHint = firstFree;
+      if (firstFree >= 0) this.#allocHint = firstFree;
       const firstR = Math.floor(start / this.refblockEntries);
       const lastR = Math.floor((start + k - 1) / this.refblockEntries);
       let created = false;
