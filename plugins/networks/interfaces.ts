@@ -26,7 +26,7 @@ import {
   parseXml,
   type XmlElement,
 } from "../../virt/xml/tree.ts";
-import { editDefinition } from "./edit.ts";
+import { editDefinition } from "../../shell/edit_loop.ts";
 import { compareNames, lookupInterface } from "./lookup.ts";
 import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 

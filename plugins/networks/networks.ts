@@ -28,7 +28,7 @@ import {
   updateNetwork,
   XML_INACTIVE,
 } from "../../virt/network.ts";
-import { editDefinition } from "./edit.ts";
+import { editDefinition } from "../../shell/edit_loop.ts";
 import { compareNames, lookupNetwork } from "./lookup.ts";
 import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 

@@ -1,7 +1,6 @@
 // The snapshot commands that change things: snapshot-edit, snapshot-revert and snapshot-delete.
 
 import { defineCommand, exclusive, opt, Result, VshError } from "../../shell/mod.ts";
-import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import {
   DomainSnapshot,
@@ -12,24 +11,7 @@ import {
 } from "../../virt/snapshot.ts";
 import { commandDomain } from "../domains/common.ts";
 import { commandSnapshot, snapshotNameOption } from "./common.ts";
-
-// virsh's vshAskReedit without the "i" choice (snapshots have no validation to turn off).
-// Without a terminal nobody is asked and the answer is "".
-async function askReedit(ctx: ShellContext, msg: string, r: Result): Promise<string> {
-  if (!ctx.isTTY) return "";
-  for (;;) {
-    const answer = await ctx.prompt(`${msg} Try again? [y,n,f,?]: `);
-    if (answer === null) return "n";
-    const c = answer.trim().toLowerCase().slice(0, 1);
-    if (c === "y" || c === "n" || c === "f") return c;
-    if (c === "?") {
-      r.print(
-        "y - yes, start editor again\nn - no, throw away my changes\n" +
-          "f - force, try to redefine again\n? - print this help\n",
-      );
-    }
-  }
-}
+import { runEditLoop } from "../../shell/edit_loop.ts";
 
 /**
  * `snapshot-edit`: edit a snapshot's XML and redefine it; a changed name needs --rename (the
@@ -69,50 +51,38 @@ export const snapshotEdit = defineCommand({
         more: [`Failed to update ${name}`],
       });
     let doc: string;
-    let edited: string;
     try {
       doc = await snap.xmlDesc(SnapshotXmlFlags.SECURE);
-      edited = await ctx.edit(doc, ".xml");
     } catch (e) {
       throw updateFailed(e);
     }
-    if (edited === doc && !(flags & SnapshotCreateFlags.CURRENT)) {
+    if (doc.includes("<state>disk-snapshot</state>")) flags |= SnapshotCreateFlags.DISK_ONLY;
+    const outcome = await runEditLoop(ctx, r, {
+      doc,
+      reread: () => snap.xmlDesc(SnapshotXmlFlags.SECURE),
+      edit: async (text) => {
+        try {
+          return await ctx.edit(text, ".xml");
+        } catch (e) {
+          throw updateFailed(e);
+        }
+      },
+      define: (xml) => DomainSnapshot.create(ctx.conn, dom.ref, xml, flags),
+      // Only the first edit is compared, and not when the snapshot is to become current.
+      endUnchanged: (again) => !again && !(flags & SnapshotCreateFlags.CURRENT),
+    });
+    if (outcome.end === "unchanged") {
       r.extra(`Snapshot ${name} XML configuration not changed.\n`);
       r.data = name;
       return r;
     }
-    if (doc.includes("<state>disk-snapshot</state>")) flags |= SnapshotCreateFlags.DISK_ONLY;
-    let result: DomainSnapshot | undefined;
-    for (;;) {
-      let msg: string;
-      const reread = await snap.xmlDesc(SnapshotXmlFlags.SECURE);
-      if (reread !== doc) {
-        msg = "The XML configuration was changed by another user.";
-        doc = reread;
-      } else {
-        try {
-          result = await DomainSnapshot.create(ctx.conn, dom.ref, edited, flags);
-          break;
-        } catch (e) {
-          if (!(e instanceof VirtError)) throw e;
-          msg = "Failed.";
-          if (ctx.isTTY) r.error(e.message);
-        }
-      }
-      const answer = await askReedit(ctx, msg, r);
-      if (answer === "y") {
-        try {
-          edited = await ctx.edit(edited, ".xml");
-        } catch (e) {
-          throw updateFailed(e);
-        }
-      } else if (answer !== "f") {
-        // Without a terminal nobody is asked: the failure is reported.
-        if (answer === "") r.error(msg);
-        r.error(`Failed to update ${name}`);
-        return r.fail();
-      }
+    if (outcome.end !== "defined") {
+      // Without a terminal nobody is asked: the failure is reported.
+      if (outcome.end === "unasked") r.error(outcome.message);
+      r.error(`Failed to update ${name}`);
+      return r.fail();
     }
+    const result = outcome.value;
     r.data = result.name;
     if (result.name === name) return r.extra(`Snapshot ${name} edited.\n`);
     if (opts.clone) return r.extra(`Snapshot ${name} cloned to ${result.name}.\n`);

@@ -25,7 +25,7 @@ import {
   poolXml,
   type RemoteStoragePool,
 } from "../../virt/storage.ts";
-import { editDefinition } from "../networks/edit.ts";
+import { editDefinition } from "../../shell/edit_loop.ts";
 import {
   compareNames,
   dumpXml,
