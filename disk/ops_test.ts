@@ -142,6 +142,23 @@ Deno.test("resize grows (past the L1 table), shrinks with the flag only, raw and
   }
 });
 
+Deno.test("an L1 table longer than a refcount block's range is allocated (resize to 4 GiB of 512-byte clusters)", async () => {
+  // 16-bit refcounts in 512-byte clusters: one block covers 256 clusters, and the 1 MiB L1 of a
+  // 4 GiB image needs 2048. Blocks placed at the start of each fresh range never left room.
+  const { dir, cleanup } = await tempDir();
+  try {
+    await createImage(`${dir}/r.qcow2`, { format: "qcow2", size: 1 << 20, clusterSize: 512 });
+    await qemuIo(`${dir}/r.qcow2`, ["write -P 7 0 512k"]);
+    await resizeImage(`${dir}/r.qcow2`, 4096 * (1 << 20));
+    await clean(dir, "r.qcow2");
+    const j = JSON.parse(await qemuImg(["info", "--output=json", "r.qcow2"], dir));
+    assertEquals(j["virtual-size"], 4096 * (1 << 20));
+    await qemuIo(`${dir}/r.qcow2`, ["read -P 7 0 512k", "read -P 0 512k 512k"]);
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("rebase (safe keeps content, unsafe rewrites the header) and commit", async () => {
   const { dir, cleanup } = await tempDir();
   try {

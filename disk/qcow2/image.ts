@@ -852,9 +852,14 @@ export class Qcow2Image implements BlockDevice {
   /** Finds `k` contiguous free clusters, gives them refcount 1, returns the host offset. */
   allocClusters(k: number): number {
     this.#metadata = undefined;
+    const per = this.refblockEntries;
+    // A new refcount block goes to the start of the range it covers, so a fresh area is split
+    // into runs one cluster shorter than a range and a longer run would never fit: such a run
+    // is searched with room in front for the blocks it needs.
+    let need = k;
     for (;;) {
       let start = this.#allocHint, run = 0, firstFree = -1;
-      for (let c = this.#allocHint; run < k; c++) {
+      for (let c = this.#allocHint; run < need; c++) {
         const free = this.#freed.has(c) ? false : this.getRefcountSync(c) === 0;
         if (free) {
           if (run === 0) start = c;
@@ -864,18 +869,42 @@ export class Qcow2Image implements BlockDevice {
       }
       // Everything before the first free cluster is in use: the next search starts there.
       if (firstFree >= 0) this.#allocHint = firstFree;
-      const firstR = Math.floor(start / this.refblockEntries);
-      const lastR = Math.floor((start + k - 1) / this.refblockEntries);
-      let created = false;
+      const firstR = Math.floor(start / per);
+      const lastR = Math.floor((start + need - 1) / per);
+      const missing: number[] = [];
       for (let r = firstR; r <= lastR; r++) {
-        if (r >= this.reftable.length || !this.reftable[r]) {
-          this.#createRefblock(r);
-          created = true;
-        }
+        if (r >= this.reftable.length || !this.reftable[r]) missing.push(r);
       }
-      if (created) continue;
+      if (missing.length && k >= per) {
+        // Ranges spanned by k + x clusters: at most ceil((k + x) / per) + 1 <= x.
+        if (need === k) {
+          need = k + Math.ceil(2 * k / per) + 2;
+          continue;
+        }
+        if (lastR >= this.reftable.length) {
+          this.#growReftable(lastR + 1);
+          continue;
+        }
+        this.#metadata = undefined;
+        missing.forEach((r, i) => {
+          const buf = new Uint8Array(this.clusterSize);
+          this.#rbCache.set((start + i) * this.clusterSize, {
+            buf,
+            view: new DataView(buf.buffer),
+            dirty: true,
+          });
+          this.reftable[r] = (start + i) * this.clusterSize;
+        });
+        this.#reftableDirty = true;
+        for (let i = 0; i < missing.length; i++) this.setRefcountSync(start + i, 1);
+      } else if (missing.length) {
+        for (const r of missing) this.#createRefblock(r);
+        continue;
+      }
+      const origin = start;
+      if (k >= per) start += missing.length;
       for (let c = start; c < start + k; c++) this.setRefcountSync(c, 1);
-      if (start === this.#allocHint) this.#allocHint = start + k;
+      if (origin === this.#allocHint) this.#allocHint = start + k;
       return start * this.clusterSize;
     }
   }
