@@ -2,6 +2,7 @@
 
 import { child, elements, escapeXml, formatElement, parseXml, type XmlElement } from "./tree.ts";
 import { DefinitionError } from "./domain.ts";
+import { expectRoot, stripBlankText } from "./read.ts";
 
 const FROM_INTERFACE = 26;
 
@@ -22,13 +23,7 @@ export function parseInterfaceXml(xml: string): InterfaceDef {
 
 /** Parse an <interface> element of a host interface. */
 export function parseInterfaceElement(root: XmlElement): InterfaceDef {
-  if (root.name !== "interface") {
-    throw new DefinitionError(
-      27,
-      FROM_INTERFACE,
-      `XML error: expecting root element of 'interface', not '${root.name}'`,
-    );
-  }
+  expectRoot(root, "interface", FROM_INTERFACE);
   const type = root.attrs.type;
   if (!type) {
     throw new DefinitionError(27, FROM_INTERFACE, "XML error: interface misses the type attribute");
@@ -39,23 +34,12 @@ export function parseInterfaceElement(root: XmlElement): InterfaceDef {
   }
   const kids = elements(root);
   const children: XmlElement[] = [];
-  for (const tag of ORDER) children.push(...kids.filter((k) => k.name === tag).map(strip));
+  for (const tag of ORDER) children.push(...kids.filter((k) => k.name === tag).map(stripBlankText));
   return {
     type,
     name,
     mac: child(root, "mac")?.attrs.address,
     el: { name: "interface", attrs: { type, name }, children },
-  };
-}
-
-function strip(e: XmlElement): XmlElement {
-  const hasEl = e.children.some((c) => typeof c !== "string");
-  return {
-    name: e.name,
-    attrs: { ...e.attrs },
-    children: e.children
-      .filter((c) => typeof c !== "string" || !hasEl || c.trim() !== "")
-      .map((c) => typeof c === "string" ? c : strip(c)),
   };
 }
 

@@ -10,7 +10,8 @@ import {
   type XmlElement,
 } from "./tree.ts";
 import { DefinitionError } from "./domain.ts";
-import { formatUuid, parseUuid, randomUuid } from "./uuid.ts";
+import { expectRoot, readUuid, stripBlankText } from "./read.ts";
+import { formatUuid } from "./uuid.ts";
 
 const FROM_NETWORK = 19;
 
@@ -34,13 +35,7 @@ export function parseNetworkXml(xml: string): NetworkDef {
 
 /** Parse a <network> element. */
 export function parseNetworkElement(root: XmlElement): NetworkDef {
-  if (root.name !== "network") {
-    throw new DefinitionError(
-      27,
-      FROM_NETWORK,
-      `XML error: expecting root element of 'network', not '${root.name}'`,
-    );
-  }
+  expectRoot(root, "network", FROM_NETWORK);
   const name = childText(root, "name")?.trim();
   if (!name) {
     throw new DefinitionError(21, FROM_NETWORK, "missing name information");
@@ -48,15 +43,10 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
   if (name.includes("/")) {
     throw new DefinitionError(27, FROM_NETWORK, `XML error: name ${name} cannot contain '/'`);
   }
-  const uuidText = childText(root, "uuid");
-  let uuid = randomUuid();
-  if (uuidText !== undefined) {
-    const u = parseUuid(uuidText);
-    if (!u) {
-      throw new DefinitionError(1, FROM_NETWORK, "internal error: malformed uuid element");
-    }
-    uuid = u;
-  }
+  const uuid = readUuid(
+    root,
+    () => new DefinitionError(1, FROM_NETWORK, "internal error: malformed uuid element"),
+  );
   const fwdSrc = child(root, "forward");
   let forward: XmlElement | undefined;
   if (fwdSrc) {
@@ -64,7 +54,7 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     if (fwdSrc.attrs.dev) attrs.dev = fwdSrc.attrs.dev;
     attrs.mode = fwdSrc.attrs.mode ?? "nat";
     for (const [k, v] of Object.entries(fwdSrc.attrs)) if (!(k in attrs)) attrs[k] = v;
-    const kids = elements(fwdSrc).map(strip);
+    const kids = elements(fwdSrc).map(stripBlankText);
     if (fwdSrc.attrs.dev && !kids.some((k) => k.name === "interface")) {
       kids.push({ name: "interface", attrs: { dev: fwdSrc.attrs.dev }, children: [] });
     }
@@ -87,24 +77,13 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
   const kids = elements(root);
   const rest: XmlElement[] = [];
   for (const tag of REST_ORDER) rest.push(...kids.filter((k) => k.name === tag));
-  const normalized = rest.map(strip).map((e) => {
+  const normalized = rest.map(stripBlankText).map((e) => {
     if (e.name === "mac" && e.attrs.address) {
       return { ...e, attrs: { ...e.attrs, address: e.attrs.address.toLowerCase() } };
     }
     return e.name === "dns" ? orderDns(e) : e;
   });
   return { name, uuid, bridge: br?.attrs.name, forward, bridgeEl, rest: normalized };
-}
-
-function strip(e: XmlElement): XmlElement {
-  const hasEl = e.children.some((c) => typeof c !== "string");
-  return {
-    name: e.name,
-    attrs: { ...e.attrs },
-    children: e.children
-      .filter((c) => typeof c !== "string" || !hasEl || c.trim() !== "")
-      .map((c) => typeof c === "string" ? c : strip(c)),
-  };
 }
 
 /** A <dns> element with its records in libvirt's order: forwarders, TXT, SRV, hosts. */

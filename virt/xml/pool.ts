@@ -11,7 +11,8 @@ import {
   type XmlElement,
 } from "./tree.ts";
 import { DefinitionError } from "./domain.ts";
-import { formatUuid, parseUuid, randomUuid } from "./uuid.ts";
+import { expectRoot, readUuid, STORAGE_FILE_FORMATS, stripBlankText } from "./read.ts";
+import { formatUuid } from "./uuid.ts";
 
 const FROM_STORAGE = 18;
 
@@ -42,29 +43,10 @@ export interface VolumeDef {
   el: XmlElement;
 }
 
-// libvirt's virStorageFileFormat names a volume may use ("none" is refused).
-const VOLUME_FORMATS = [
-  "raw",
-  "dir",
-  "bochs",
-  "cloop",
-  "dmg",
-  "iso",
-  "vpc",
-  "vdi",
-  "fat",
-  "vhd",
-  "ploop",
-  "cow",
-  "qcow",
-  "qcow2",
-  "qed",
-  "vmdk",
-];
-
+// A volume's format: one of libvirt's storage file formats ("none" is refused).
 function volumeFormat(e: XmlElement | undefined): string | undefined {
   const type = e ? child(e, "format")?.attrs.type : undefined;
-  if (type !== undefined && !VOLUME_FORMATS.includes(type)) {
+  if (type !== undefined && !STORAGE_FILE_FORMATS.includes(type)) {
     throw new DefinitionError(
       67,
       FROM_STORAGE,
@@ -101,17 +83,6 @@ function parseSize(e: XmlElement | undefined): bigint | undefined {
   return BigInt(raw) * scale;
 }
 
-function strip(e: XmlElement): XmlElement {
-  const hasEl = e.children.some((c) => typeof c !== "string");
-  return {
-    name: e.name,
-    attrs: { ...e.attrs },
-    children: e.children
-      .filter((c) => typeof c !== "string" || !hasEl || c.trim() !== "")
-      .map((c) => typeof c === "string" ? c : strip(c)),
-  };
-}
-
 /** Parse storage pool XML text. */
 export function parsePoolXml(xml: string): PoolDef {
   return parsePoolElement(parseXml(xml, "(storage_pool_definition)"));
@@ -137,13 +108,7 @@ const POOL_TYPE_NAMES = [
 
 /** Parse a <pool> element. */
 export function parsePoolElement(root: XmlElement): PoolDef {
-  if (root.name !== "pool") {
-    throw new DefinitionError(
-      27,
-      FROM_STORAGE,
-      `XML error: expecting root element of 'pool', not '${root.name}'`,
-    );
-  }
+  expectRoot(root, "pool", FROM_STORAGE);
   const type = root.attrs.type;
   if (!type) {
     throw new DefinitionError(27, FROM_STORAGE, "XML error: storage pool missing type attribute");
@@ -163,13 +128,10 @@ export function parsePoolElement(root: XmlElement): PoolDef {
       "missing name information in missing pool name element",
     );
   }
-  const uuidText = childText(root, "uuid");
-  let uuid = randomUuid();
-  if (uuidText !== undefined) {
-    const u = parseUuid(uuidText);
-    if (!u) throw new DefinitionError(27, FROM_STORAGE, "XML error: malformed uuid element");
-    uuid = u;
-  }
+  const uuid = readUuid(
+    root,
+    () => new DefinitionError(27, FROM_STORAGE, "XML error: malformed uuid element"),
+  );
   const target = child(root, "target");
   const targetPath = target ? childText(target, "path")?.trim() : undefined;
   if (type === "dir" && !targetPath) {
@@ -182,9 +144,9 @@ export function parsePoolElement(root: XmlElement): PoolDef {
     capacity: parseSize(child(root, "capacity")) ?? 0n,
     allocation: parseSize(child(root, "allocation")) ?? 0n,
     available: parseSize(child(root, "available")) ?? 0n,
-    source: strip(child(root, "source") ?? { name: "source", attrs: {}, children: [] }),
+    source: stripBlankText(child(root, "source") ?? { name: "source", attrs: {}, children: [] }),
     targetPath,
-    target: target ? strip(target) : undefined,
+    target: target ? stripBlankText(target) : undefined,
   };
 }
 
@@ -209,13 +171,7 @@ export function formatPoolXml(def: PoolDef): string {
 
 /** Parse a <volume> element belonging to `pool`. */
 export function parseVolumeElement(root: XmlElement, pool: PoolDef): VolumeDef {
-  if (root.name !== "volume") {
-    throw new DefinitionError(
-      27,
-      FROM_STORAGE,
-      `XML error: expecting root element of 'volume', not '${root.name}'`,
-    );
-  }
+  expectRoot(root, "volume", FROM_STORAGE);
   const name = childText(root, "name")?.trim();
   if (!name) {
     throw new DefinitionError(
@@ -248,7 +204,7 @@ export function parseVolumeElement(root: XmlElement, pool: PoolDef): VolumeDef {
     backing: backingPath !== undefined
       ? { path: backingPath, format: backingFormat ?? "raw" }
       : undefined,
-    el: strip(root),
+    el: stripBlankText(root),
   };
 }
 

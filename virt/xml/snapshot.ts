@@ -3,6 +3,7 @@
 
 import { child, childText, elements, escapeXml, parseXml, text, type XmlElement } from "./tree.ts";
 import { DefinitionError, type DomainDef, formatDomainXml, parseDomainElement } from "./domain.ts";
+import { expectRoot, STORAGE_FILE_FORMATS } from "./read.ts";
 
 const FROM_DOMAIN_SNAPSHOT = 35;
 
@@ -40,25 +41,8 @@ const STORAGE_TYPES = [
   "vhostuser",
   "vhostvdpa",
 ];
-const DISK_FORMATS = [
-  "raw",
-  "dir",
-  "bochs",
-  "cloop",
-  "dmg",
-  "iso",
-  "vpc",
-  "vdi",
-  "fat",
-  "vhd",
-  "ploop",
-  "cow",
-  "qcow",
-  "qcow2",
-  "qed",
-  "vmdk",
-  "luks",
-];
+// A disk snapshot's image may also be LUKS-encrypted.
+const DISK_FORMATS = [...STORAGE_FILE_FORMATS, "luks"];
 
 /** One <disk> of a snapshot. */
 export interface SnapshotDiskDef {
@@ -168,9 +152,7 @@ function nonEmpty(e: XmlElement, name: string): string | undefined {
  */
 export function parseSnapshotXml(xml: string, opts: ParseSnapshotOptions = {}): SnapshotDef {
   const root = parseXml(xml, "(domain_snapshot)");
-  if (root.name !== "domainsnapshot") {
-    throw err.xml(`expecting root element of 'domainsnapshot', not '${root.name}'`);
-  }
+  expectRoot(root, "domainsnapshot", FROM_DOMAIN_SNAPSHOT);
   const extra = opts.validate && elements(root).find((e) => !SCHEMA_CHILDREN.includes(e.name));
   if (extra) {
     throw new DefinitionError(
