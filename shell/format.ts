@@ -5,6 +5,17 @@
  * toFixed rounds such ties up instead).
  */
 export function cFixed(value: number, digits: number): string {
+  // Only an exact tie rounds differently, and a product that is exactly k + 0.5 is computed
+  // exactly; anything else is toFixed's answer.
+  const scaled = Math.abs(value) * 10 ** digits;
+  if (Math.abs(value) < 1e21 && !Object.is(value, -0) && scaled - Math.floor(scaled) !== 0.5) {
+    return value.toFixed(digits);
+  }
+  return cFixedExact(value, digits);
+}
+
+/** {@link cFixed} the slow way, from the exact decimal expansion of the value. */
+export function cFixedExact(value: number, digits: number): string {
   const exact = Math.abs(value).toFixed(100);
   const dot = exact.indexOf(".");
   const kept = exact.slice(0, dot + 1 + digits);

@@ -8,8 +8,6 @@ export interface OutputSink {
   stdout(text: string): void;
   stderr(text: string): void;
   flush(): void;
-  /** Flush within a few milliseconds rather than now (for output nobody is waiting on yet). */
-  flushSoon?(): void;
 }
 
 function writeAll(fd: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
@@ -21,7 +19,6 @@ function writeAll(fd: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): 
 export class ProcessOutput implements OutputSink {
   #pending: string[] = [];
   #size = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
 
   stdout(text: string): void {
     this.#pending.push(text);
@@ -34,18 +31,7 @@ export class ProcessOutput implements OutputSink {
     writeAll(Deno.stderr, encoder.encode(text));
   }
 
-  flushSoon(): void {
-    if (this.#timer !== undefined || this.#pending.length === 0) return;
-    const timer = setTimeout(() => this.flush(), 20);
-    Deno.unrefTimer(timer);
-    this.#timer = timer;
-  }
-
   flush(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
     if (this.#pending.length === 0) return;
     const text = this.#pending.join("");
     this.#pending = [];

@@ -276,9 +276,9 @@ export class Shell implements ShellContext {
   }
 
   /**
-   * Leave output buffered for a few milliseconds after a command (the script loop sets it
-   * while more input is already waiting: the output of quick commands then goes out in fewer
-   * writes, and still appears while a slow one runs). Standard error flushes standard output
+   * Leave output buffered after a command (the script loop sets it while more input is already
+   * waiting): the output of commands answered in process goes out in fewer writes, and is
+   * written before any command that waits for I/O. Standard error flushes standard output
    * first, as always.
    */
   deferFlush = false;
@@ -298,8 +298,7 @@ export class Shell implements ShellContext {
         this.output.stdout("\n");
       }
     }
-    if (this.deferFlush && this.output.flushSoon) this.output.flushSoon();
-    else this.output.flush();
+    if (!this.deferFlush) this.output.flush();
     return ok;
   }
 
@@ -322,7 +321,10 @@ export class Shell implements ShellContext {
       this.json = globalJson || inv.json;
       this.#running = true;
       try {
-        result = await def.handler(this, opts as never);
+        const running = Promise.resolve(def.handler(this, opts as never));
+        // Output held back for batching goes out before a command that waits for real I/O.
+        if (this.deferFlush && !(await settlesInProcess(running))) this.output.flush();
+        result = await running;
       } finally {
         this.json = globalJson;
         this.#running = false;
@@ -394,4 +396,16 @@ export function osMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   if (/EISDIR|Is a directory/i.test(msg)) return "Is a directory";
   return msg.replace(/ \(os error \d+\).*$/, "").replace(/:.*$/, "");
+}
+
+/**
+ * Whether a promise settles within a bounded number of microtask turns, that is without waiting
+ * for I/O or a timer (a command answered by the embedded driver does; one that talks to a daemon
+ * or reads a file does not). Uses no timer: Deno loads its timer implementation on first use.
+ */
+async function settlesInProcess(p: Promise<unknown>, turns = 200): Promise<boolean> {
+  let done = false;
+  p.then(() => done = true, () => done = true);
+  for (let i = 0; i < turns && !done; i++) await null;
+  return done;
 }

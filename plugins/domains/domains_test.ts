@@ -1,6 +1,6 @@
 import { assertEquals } from "../../test/assert.ts";
 import { openShell } from "../../shell/script_api.ts";
-import { cFixed, prettyCapacity } from "../../shell/format.ts";
+import { cFixed, cFixedExact, prettyCapacity } from "../../shell/format.ts";
 
 Deno.test("cFixed rounds the binary value half to even, as printf does", () => {
   assertEquals(cFixed(12.25, 1), "12.2");
@@ -10,6 +10,21 @@ Deno.test("cFixed rounds the binary value half to even, as printf does", () => {
   assertEquals(cFixed(99.95, 1), "100.0"); // 99.9500000000000028...
   assertEquals(cFixed(1795320323.8123, 1), "1795320323.8");
   assertEquals(cFixed(-0.05, 1), "-0.1");
+  assertEquals(cFixed(-0, 1), "-0.0");
+  assertEquals(cFixed(-0.01, 1), "-0.0");
+});
+
+Deno.test("cFixed's toFixed shortcut agrees with the exact expansion", () => {
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const values = [0.5, 1.5, 2.5, 0.25, 0.75, 1.125, 1e20 + 0.5, 4.35, 1.005];
+  for (let i = 0; i < 5000; i++) {
+    values.push((rand() - 0.5) * 10 ** Math.floor(rand() * 12));
+    values.push(Math.round(rand() * 1e6) / 2 ** Math.floor(rand() * 6)); // dyadic: exact ties
+  }
+  for (const v of values) {
+    for (let d = 0; d <= 3; d++) assertEquals(cFixed(v, d), cFixedExact(v, d), `${v} ${d}`);
+  }
 });
 
 Deno.test("prettyCapacity picks the largest unit the value reaches", () => {
