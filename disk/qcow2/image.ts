@@ -1439,6 +1439,10 @@ export class Qcow2Image implements BlockDevice {
     const newSize = Math.max(snap.l1Size, Math.ceil(snap.diskSize / (cs * this.l2Entries)));
     const nl1 = new Uint8Array(newSize * 8);
     nl1.set(new Uint8Array(sl1.buffer));
+    // A snapshot's L1 table may keep COPIED flags (qemu copies the active one as it is), but
+    // its L2 tables are now shared: until #fixCopiedFlags below, no entry may claim otherwise.
+    const nv = new DataView(nl1.buffer);
+    for (let i = 0; i < snap.l1Size; i++) nv.setUint32(i * 8, nv.getUint32(i * 8) & ~COPIED_HI);
     if (newSize <= oldSize) {
       const keep = new Uint8Array(oldSize * 8);
       keep.set(nl1);
