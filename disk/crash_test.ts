@@ -109,3 +109,34 @@ Deno.test("a crash after any write of applying a snapshot qemu made leaves no co
     await cleanup();
   }
 });
+
+Deno.test("a crash after any write of image creation leaves no image or a sound one", async () => {
+  // The header is written last: before it, the file is no qcow2 image at all.
+  const { dir, cleanup } = await tempDir();
+  const orig = FileDevice.prototype.writeSync;
+  try {
+    const path = `${dir}/n.qcow2`;
+    let n = 0, stop = Infinity;
+    FileDevice.prototype.writeSync = function (off: number, buf: Uint8Array) {
+      if (++n > stop) throw new Error("simulated crash");
+      orig.call(this, off, buf);
+    };
+    const create = () => createImage(path, { format: "qcow2", size: 64 << 20, clusterSize: 512 });
+    await create();
+    const total = n;
+    for (stop = 0; stop < total; stop++) {
+      n = 0;
+      await create().catch(() => {});
+      const head = new Uint8Array(4);
+      const f = await Deno.open(path);
+      await f.read(head);
+      f.close();
+      if (head.join() === "81,70,73,251") { // "QFI\xfb"
+        await assertHarmless(path, `crash after write ${stop} of ${total}`);
+      }
+    }
+  } finally {
+    FileDevice.prototype.writeSync = orig;
+    await cleanup();
+  }
+});

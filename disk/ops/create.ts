@@ -261,9 +261,7 @@ async function createQcow2(
   });
   const file = FileDevice.open(path, { create: true, noFlush });
   try {
-    const first = new Uint8Array(cs);
-    first.set(header);
-    file.writeSync(0, first);
+    // The header last: a file cut short before it is no qcow2 image rather than a broken one.
     const rt = new Uint8Array(cs);
     writeU64(new DataView(rt.buffer), 0, 2 * cs);
     file.writeSync(cs, rt);
@@ -275,6 +273,10 @@ async function createQcow2(
       else rb[(bit >> 3) + rbits / 8 - 1] = 1;
     }
     file.writeSync(2 * cs, rb);
+    file.flushSync();
+    const first = new Uint8Array(cs);
+    first.set(header);
+    file.writeSync(0, first);
     file.flushSync();
   } catch (e) {
     file.closeSync();
