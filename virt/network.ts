@@ -56,8 +56,14 @@ export function isMacAddress(text: string): boolean {
   return /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(text);
 }
 
-function invalidUuid(fn: string): VirtError {
-  return new VirtError({
+/**
+ * The UUID written in `text`, as libvirt's client library parses it before calling `fn`
+ * (a *LookupByUUIDString function); malformed text is its INVALID_ARG error.
+ */
+export function uuidArgument(text: string, fn: string): Uint8Array {
+  const uuid = parseUuid(text);
+  if (uuid) return uuid;
+  throw new VirtError({
     code: ErrorCode.INVALID_ARG,
     domain: 0,
     message: `uuidstr in ${fn} must be a valid UUID`,
@@ -78,8 +84,7 @@ export async function networkByName(conn: Connection, name: string): Promise<Rem
 
 /** The network whose UUID is written in `text`; a malformed UUID is refused before the call. */
 export async function networkByUuidString(conn: Connection, text: string): Promise<RemoteNetwork> {
-  const uuid = parseUuid(text);
-  if (!uuid) throw invalidUuid("virNetworkLookupByUUIDString");
+  const uuid = uuidArgument(text, "virNetworkLookupByUUIDString");
   return (await conn.call("networkLookupByUuid", { uuid })).net;
 }
 

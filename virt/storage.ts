@@ -2,8 +2,7 @@
 // the typed calls the storage commands make.
 
 import type { Connection } from "./connection.ts";
-import { ErrorCode, VirtError } from "./errors.ts";
-import { parseUuid } from "./network.ts";
+import { uuidArgument } from "./network.ts";
 import type { RemoteStoragePool, RemoteStorageVol } from "./remote/protocol.ts";
 
 /** Pool and volume references as the protocol carries them. */
@@ -96,14 +95,7 @@ export async function poolByUuidString(
   conn: Connection,
   text: string,
 ): Promise<RemoteStoragePool> {
-  const uuid = parseUuid(text);
-  if (!uuid) {
-    throw new VirtError({
-      code: ErrorCode.INVALID_ARG,
-      domain: 0,
-      message: "uuidstr in virStoragePoolLookupByUUIDString must be a valid UUID",
-    });
-  }
+  const uuid = uuidArgument(text, "virStoragePoolLookupByUUIDString");
   return (await conn.call("storagePoolLookupByUuid", { uuid })).pool;
 }
 
