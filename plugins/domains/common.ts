@@ -1,28 +1,12 @@
 // What the domain commands share: finding the domain an option names, virsh's option-conflict
 // messages, the words virsh uses for states and reasons, and reading devices out of the XML.
 
-import { exclusive, VshError } from "../../shell/mod.ts";
-import type { ShellContext } from "../../shell/mod.ts";
-import {
-  Affect,
-  type Domain,
-  DomainState,
-  type LookupBy,
-  lookupDomain,
-} from "../../virt/domain.ts";
+import { exclusive } from "../../shell/mod.ts";
+import { Affect, DomainState } from "../../virt/domain.ts";
 import { elements, type XmlElement } from "../../virt/xml/tree.ts";
 
 /** Look up the domain named by a `--domain` value, failing as virsh does. */
-export async function commandDomain(
-  ctx: ShellContext,
-  text: string | undefined,
-  by: LookupBy = { id: true, uuid: true, name: true },
-): Promise<Domain> {
-  const name = text ?? "";
-  const dom = await lookupDomain(ctx.conn, name, by);
-  if (!dom) throw new VshError(`failed to get domain '${name}'`);
-  return dom;
-}
+export { commandDomain } from "../domain_lookup.ts";
 
 /** The `<disk>` or `<interface>` elements under `<devices>`. */
 export function devices(doc: XmlElement, kind: string): XmlElement[] {

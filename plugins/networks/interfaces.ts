@@ -27,21 +27,12 @@ import {
   type XmlElement,
 } from "../../virt/xml/tree.ts";
 import { editDefinition } from "../../shell/edit_loop.ts";
-import { compareNames, lookupInterface } from "./lookup.ts";
+import { lookupInterface } from "./lookup.ts";
+import { compareNames, orFail, orUndefined, valueLine, withData } from "../common.ts";
 import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 
 const interfaceOpt = (help = "interface name or MAC address") =>
   opt.data(help, { required: true, complete: "interface" });
-
-// Turns a libvirt failure into virsh's two lines: the command's message, then libvirt's.
-async function reported<T>(message: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof VirtError) throw new VshError(message, { cause: e });
-    throw e;
-  }
-}
 
 /** `iface-list`: list physical host interfaces. */
 export const ifaceList = defineCommand({
@@ -62,18 +53,13 @@ export const ifaceList = defineCommand({
     if (opts.inactive) flags = ListInterfaces.INACTIVE;
     if (opts.all) flags = ListInterfaces.ACTIVE | ListInterfaces.INACTIVE;
     const conn = ctx.conn;
-    const ifaces = await reported("Failed to list interfaces", listInterfaces(conn, flags));
+    const ifaces = await orFail("Failed to list interfaces", () => listInterfaces(conn, flags));
     ifaces.sort((a, b) => compareNames(a.name, b.name));
     const rows: string[][] = [];
     const data = [];
     for (const iface of ifaces) {
-      let active: boolean;
-      try {
-        active = await interfaceIsActive(conn, iface);
-      } catch (e) {
-        if (!(e instanceof VirtError)) throw e;
-        active = true; // virsh reads the -1 of a failed query as true
-      }
+      // virsh reads the -1 of a failed query as true.
+      const active = (await orUndefined(interfaceIsActive(conn, iface))) ?? true;
       rows.push([iface.name, active ? "active" : "inactive", iface.mac]);
       data.push({ name: iface.name, active, mac: iface.mac });
     }
@@ -93,9 +79,7 @@ export const ifaceName = defineCommand({
   json: "the name",
   async handler(ctx, opts) {
     const iface = await lookupInterface(ctx, opts.interface!, { mac: true });
-    const r = new Result().print(`${iface.name}\n`);
-    r.data = iface.name;
-    return r;
+    return valueLine(iface.name);
   },
 });
 
@@ -109,9 +93,7 @@ export const ifaceMac = defineCommand({
   json: "the MAC address",
   async handler(ctx, opts) {
     const iface = await lookupInterface(ctx, opts.interface!, { name: true });
-    const r = new Result().print(`${iface.mac}\n`);
-    r.data = iface.mac;
-    return r;
+    return valueLine(iface.mac);
   },
 });
 
@@ -153,13 +135,14 @@ export const ifaceDefine = defineCommand({
     const file = opts.file!;
     const xml = await ctx.readFile(file);
     // VIR_INTERFACE_DEFINE_VALIDATE: the driver checks the document against the schema.
-    const iface = await reported(
+    const iface = await orFail(
       `Failed to define interface from ${file}`,
-      defineInterface(ctx.conn, xml, opts.validate ? 1 : 0),
+      () => defineInterface(ctx.conn, xml, opts.validate ? 1 : 0),
     );
-    const r = new Result().extra(`Interface ${iface.name} defined from ${file}\n`);
-    r.data = { name: iface.name, mac: iface.mac };
-    return r;
+    return withData(new Result().extra(`Interface ${iface.name} defined from ${file}\n`), {
+      name: iface.name,
+      mac: iface.mac,
+    });
   },
 });
 
@@ -182,10 +165,8 @@ function lifecycle(
     async handler(ctx, opts) {
       const text = opts.interface!;
       const iface = await lookupInterface(ctx, text);
-      await reported(`Failed to ${verb} interface ${text}`, act(ctx, iface));
-      const r = new Result().extra(`Interface ${text} ${done}\n`);
-      r.data = { name: iface.name };
-      return r;
+      await orFail(`Failed to ${verb} interface ${text}`, () => act(ctx, iface));
+      return withData(new Result().extra(`Interface ${text} ${done}\n`), { name: iface.name });
     },
   }) as unknown as CommandDef;
 }
@@ -235,9 +216,9 @@ function transaction(
     description,
     options: {},
     async handler(ctx) {
-      await reported(
+      await orFail(
         `Failed to ${step} network config change transaction`,
-        interfaceTransaction(ctx.conn, step),
+        () => interfaceTransaction(ctx.conn, step),
       );
       return new Result().extra(`Network config change transaction ${done}\n`);
     },
@@ -361,14 +342,17 @@ export const ifaceBridge = defineCommand({
     );
     top.children.push(bridge);
     top.attrs = { ...top.attrs, type: "bridge", name: brName };
-    const created = await reported(
+    const created = await orFail(
       `Failed to define new bridge interface ${brName}`,
-      defineInterface(conn, formatElement(top)),
+      () => defineInterface(conn, formatElement(top)),
     );
     const r = new Result().extra(`Created bridge ${brName} with attached device ${ifName}\n`);
     r.data = { bridge: brName, device: ifName, started: !opts["no-start"] };
     if (!opts["no-start"]) {
-      await reported(`Failed to start bridge interface ${brName}`, startInterface(conn, created));
+      await orFail(
+        `Failed to start bridge interface ${brName}`,
+        () => startInterface(conn, created),
+      );
       r.extra(`Bridge interface ${brName} started\n`);
     }
     return r;
@@ -415,16 +399,19 @@ export const ifaceUnbridge = defineCommand({
     const moved = elements(attached).filter((c) => DEVICE_ELEMENTS.has(c.name));
     attached.children = attached.children.filter((c) => !moved.includes(c as XmlElement));
     top.children.push(...moved);
-    await reported(`Failed to destroy bridge interface ${brName}`, destroyInterface(conn, br));
-    await reported(`Failed to undefine bridge interface ${brName}`, undefineInterface(conn, br));
-    const iface = await reported(
+    await orFail(`Failed to destroy bridge interface ${brName}`, () => destroyInterface(conn, br));
+    await orFail(
+      `Failed to undefine bridge interface ${brName}`,
+      () => undefineInterface(conn, br),
+    );
+    const iface = await orFail(
       `Failed to define new interface ${ifName}`,
-      defineInterface(conn, formatElement(top)),
+      () => defineInterface(conn, formatElement(top)),
     );
     const r = new Result().extra(`Device ${ifName} un-attached from bridge ${brName}\n`);
     r.data = { device: ifName, bridge: brName, started: !opts["no-start"] };
     if (!opts["no-start"]) {
-      await reported(`Failed to start interface ${ifName}`, startInterface(conn, iface));
+      await orFail(`Failed to start interface ${ifName}`, () => startInterface(conn, iface));
       r.extra(`Interface ${ifName} started\n`);
     }
     return r;

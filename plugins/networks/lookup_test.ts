@@ -3,7 +3,7 @@ import type { ShellContext } from "../../shell/mod.ts";
 import { VshError } from "../../shell/mod.ts";
 import { Connection } from "../../virt/connection.ts";
 import { VirtError } from "../../virt/errors.ts";
-import { compareNames, lookupInterface, lookupNetwork } from "./lookup.ts";
+import { lookupInterface, lookupNetwork } from "./lookup.ts";
 
 async function withContext(fn: (ctx: ShellContext) => Promise<void>): Promise<void> {
   const conn = await Connection.open("test:///default");
@@ -70,17 +70,4 @@ Deno.test("interfaces are found by MAC address or by name, as the text looks", a
       "Interface not found: no interface with matching mac '00:11:22:33:44:55'",
     ]);
   });
-});
-
-Deno.test("names sort as vshStrcasecmp sorts them", () => {
-  const names = ["net2", "Nobridge", "default", "net1", "Abc", "réseau", "rz"];
-  assertEquals(names.sort(compareNames), [
-    "Abc",
-    "default",
-    "net1",
-    "net2",
-    "Nobridge",
-    "rz",
-    "réseau",
-  ]);
 });

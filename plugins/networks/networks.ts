@@ -8,7 +8,6 @@ import {
   createNetwork,
   defineNetwork,
   destroyNetwork,
-  type DhcpLease,
   formatUuid,
   ListNetworks,
   listNetworks,
@@ -29,20 +28,11 @@ import {
   XML_INACTIVE,
 } from "../../virt/network.ts";
 import { editDefinition } from "../../shell/edit_loop.ts";
-import { compareNames, lookupNetwork } from "./lookup.ts";
+import { lookupNetwork } from "./lookup.ts";
+import { compareNames, orFail, orUndefined, valueLine, withData } from "../common.ts";
 import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 
 const networkOpt = (help = "network name or uuid") => opt.network(help);
-
-// A query whose failure virsh shows as a fallback word rather than an error.
-async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof VirtError) return undefined;
-    throw e;
-  }
-}
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
 
@@ -76,13 +66,7 @@ export const netList = defineCommand({
       throw new VshError("Only one argument from --table, --name and --uuid may be specified.");
     }
     const conn = ctx.conn;
-    let nets: RemoteNetwork[];
-    try {
-      nets = await listNetworks(conn, flags);
-    } catch (e) {
-      if (e instanceof VirtError) throw new VshError("Failed to list networks", { cause: e });
-      throw e;
-    }
+    const nets = await orFail("Failed to list networks", () => listNetworks(conn, flags));
     nets.sort((a, b) => compareNames(a.name, b.name));
     const r = new Result();
     const data = [];
@@ -171,9 +155,7 @@ export const netUuid = defineCommand({
   async handler(ctx, opts) {
     const net = await lookupNetwork(ctx, opts.network!, { name: true });
     const uuid = formatUuid(net.uuid);
-    const r = new Result().print(`${uuid}\n`);
-    r.data = uuid;
-    return r;
+    return valueLine(uuid);
   },
 });
 
@@ -187,9 +169,7 @@ export const netName = defineCommand({
   json: "the name",
   async handler(ctx, opts) {
     const net = await lookupNetwork(ctx, opts.network!, { uuid: true });
-    const r = new Result().print(`${net.name}\n`);
-    r.data = net.name;
-    return r;
+    return valueLine(net.name);
   },
 });
 
@@ -206,8 +186,7 @@ async function fromFile(
   action: "define" | "create",
 ): Promise<Result> {
   const xml = await ctx.readFile(file);
-  let net: RemoteNetwork;
-  try {
+  const net = await orFail(`Failed to ${action} network from ${file}`, async () => {
     if (validate) {
       // Validation needs virNetworkDefineXMLFlags/CreateXMLFlags, which vsh's procedure table
       // does not carry yet; report it as virsh does for a driver without them.
@@ -218,18 +197,14 @@ async function fromFile(
         message: `this function is not supported by the connection driver: ${api}`,
       });
     }
-    net = action === "define"
+    return action === "define"
       ? await defineNetwork(ctx.conn, xml)
       : await createNetwork(ctx.conn, xml);
-  } catch (e) {
-    if (e instanceof VirtError) {
-      throw new VshError(`Failed to ${action} network from ${file}`, { cause: e });
-    }
-    throw e;
-  }
-  const r = new Result().extra(`Network ${net.name} ${action}d from ${file}\n`);
-  r.data = { name: net.name, uuid: formatUuid(net.uuid) };
-  return r;
+  });
+  return withData(new Result().extra(`Network ${net.name} ${action}d from ${file}\n`), {
+    name: net.name,
+    uuid: formatUuid(net.uuid),
+  });
 }
 
 /** The `net-define` command. */
@@ -274,15 +249,8 @@ function lifecycle(
     async handler(ctx, opts) {
       const text = opts.network!;
       const net = await lookupNetwork(ctx, text);
-      try {
-        await act(ctx, net);
-      } catch (e) {
-        if (e instanceof VirtError) throw new VshError(`${failed} ${text}`, { cause: e });
-        throw e;
-      }
-      const r = new Result().extra(`Network ${text} ${done}\n`);
-      r.data = { name: net.name };
-      return r;
+      await orFail(`${failed} ${text}`, () => act(ctx, net));
+      return withData(new Result().extra(`Network ${text} ${done}\n`), { name: net.name });
     },
   }) as unknown as CommandDef;
 }
@@ -329,19 +297,14 @@ export const netAutostart = defineCommand({
     const text = opts.network!;
     const net = await lookupNetwork(ctx, text);
     const on = !opts.disable;
-    try {
-      await setNetworkAutostart(ctx.conn, net, on);
-    } catch (e) {
-      if (e instanceof VirtError) {
-        throw new VshError(`failed to ${on ? "" : "un"}mark network ${text} as autostarted`, {
-          cause: e,
-        });
-      }
-      throw e;
-    }
-    const r = new Result().extra(`Network ${text} ${on ? "" : "un"}marked as autostarted\n`);
-    r.data = { name: net.name, autostart: on };
-    return r;
+    await orFail(
+      `failed to ${on ? "" : "un"}mark network ${text} as autostarted`,
+      () => setNetworkAutostart(ctx.conn, net, on),
+    );
+    return withData(
+      new Result().extra(`Network ${text} ${on ? "" : "un"}marked as autostarted\n`),
+      { name: net.name, autostart: on },
+    );
   },
 });
 
@@ -417,14 +380,10 @@ export const netUpdate = defineCommand({
     let flags: number = NetworkUpdateFlags.CURRENT;
     if (opts.config) flags |= NetworkUpdateFlags.CONFIG;
     if (opts.live) flags |= NetworkUpdateFlags.LIVE;
-    try {
-      await updateNetwork(ctx.conn, net, { command, section, parentIndex, xml, flags });
-    } catch (e) {
-      if (e instanceof VirtError) {
-        throw new VshError(`Failed to update network ${net.name}`, { cause: e });
-      }
-      throw e;
-    }
+    await orFail(
+      `Failed to update network ${net.name}`,
+      () => updateNetwork(ctx.conn, net, { command, section, parentIndex, xml, flags }),
+    );
     let affected: string;
     if (opts.config) {
       affected = opts.live ? "persistent config and live state" : "persistent config";
@@ -433,9 +392,10 @@ export const netUpdate = defineCommand({
       const active = (await orUndefined(networkIsActive(ctx.conn, net))) ?? true;
       affected = active ? "live state" : "persistent config";
     }
-    const r = new Result().extra(`Updated network ${net.name} ${affected}`);
-    r.data = { name: net.name, updated: affected };
-    return r;
+    return withData(new Result().extra(`Updated network ${net.name} ${affected}`), {
+      name: net.name,
+      updated: affected,
+    });
   },
 });
 
@@ -459,15 +419,10 @@ export const netDhcpLeases = defineCommand({
   async handler(ctx, opts) {
     const text = opts.network!;
     const net = await lookupNetwork(ctx, text);
-    let leases: DhcpLease[];
-    try {
-      leases = await networkDhcpLeases(ctx.conn, net, opts.mac);
-    } catch (e) {
-      if (e instanceof VirtError) {
-        throw new VshError(`Failed to get leases info for ${text}`, { cause: e });
-      }
-      throw e;
-    }
+    const leases = await orFail(
+      `Failed to get leases info for ${text}`,
+      () => networkDhcpLeases(ctx.conn, net, opts.mac),
+    );
     leases.sort((a, b) => compareNames(a.mac ?? "", b.mac ?? ""));
     const rows = leases.map((l) => [
       localTime(l.expirytime),

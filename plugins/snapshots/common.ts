@@ -5,6 +5,7 @@ import { opt, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import type { Domain } from "../../virt/domain.ts";
 import { DomainSnapshot } from "../../virt/snapshot.ts";
+import { commandDomain } from "../domain_lookup.ts";
 import { child, childText, parseXml, type XmlElement } from "../../virt/xml/tree.ts";
 
 /** The --snapshotname option most commands take. */
@@ -29,6 +30,27 @@ export async function commandSnapshot(
   if (name !== undefined) return await DomainSnapshot.lookup(ctx.conn, dom.ref, name);
   if (current) return await DomainSnapshot.current(ctx.conn, dom.ref);
   throw new VshError(`--${arg} or --current is required`);
+}
+
+/**
+ * The domain and the snapshot that `--domain`, `--snapshotname` and `--current` name; with
+ * `exclusive`, giving both of the last two is an error.
+ */
+export async function commandDomainSnapshot(
+  ctx: ShellContext,
+  opts: { domain?: string; snapshotname?: string; current: boolean },
+  exclusive = true,
+): Promise<{ dom: Domain; snap: DomainSnapshot }> {
+  const dom = await commandDomain(ctx, opts.domain);
+  const snap = await commandSnapshot(
+    ctx,
+    dom,
+    "snapshotname",
+    opts.snapshotname,
+    opts.current,
+    exclusive,
+  );
+  return { dom, snap };
 }
 
 /** The fields of a snapshot's XML that virsh's commands read. */

@@ -6,7 +6,8 @@ import type { Domain } from "../../virt/domain.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import { DomainSnapshot, SnapshotCreateFlags as F } from "../../virt/snapshot.ts";
 import { escapeXml } from "../../virt/xml/tree.ts";
-import { commandDomain } from "../domains/common.ts";
+import { commandDomain } from "../domain_lookup.ts";
+import { valueLine } from "../common.ts";
 
 /** The flag options both create commands share, in virsh's order after their own. */
 const createFlagOptions = {
@@ -173,9 +174,7 @@ export const snapshotCreateAs = defineCommand({
     }
     xml += "</domainsnapshot>\n";
     if (opts["print-xml"]) {
-      const r = new Result().print(`${xml}\n`);
-      r.data = xml;
-      return r;
+      return valueLine(xml);
     }
     return await createSnapshot(ctx, dom, xml, flags, undefined);
   },

@@ -9,8 +9,7 @@ import {
   SnapshotRevertFlags,
   SnapshotXmlFlags,
 } from "../../virt/snapshot.ts";
-import { commandDomain } from "../domains/common.ts";
-import { commandSnapshot, snapshotNameOption } from "./common.ts";
+import { commandDomainSnapshot, snapshotNameOption } from "./common.ts";
 import { runEditLoop } from "../../shell/edit_loop.ts";
 
 /**
@@ -34,15 +33,7 @@ export const snapshotEdit = defineCommand({
     exclusive("rename", opts.rename, "clone", opts.clone);
     let flags = SnapshotCreateFlags.REDEFINE;
     if (opts.current && opts.snapshotname !== undefined) flags |= SnapshotCreateFlags.CURRENT;
-    const dom = await commandDomain(ctx, opts.domain);
-    const snap = await commandSnapshot(
-      ctx,
-      dom,
-      "snapshotname",
-      opts.snapshotname,
-      opts.current,
-      false,
-    );
+    const { dom, snap } = await commandDomainSnapshot(ctx, opts, false);
     const name = snap.name;
     const r = new Result();
     // virsh reports what went wrong first, then which snapshot it failed to update.
@@ -126,15 +117,7 @@ export const snapshotRevert = defineCommand({
     if (opts.running) flags |= SnapshotRevertFlags.RUNNING;
     if (opts.paused) flags |= SnapshotRevertFlags.PAUSED;
     if (opts["reset-nvram"]) flags |= SnapshotRevertFlags.RESET_NVRAM;
-    const dom = await commandDomain(ctx, opts.domain);
-    const snap = await commandSnapshot(
-      ctx,
-      dom,
-      "snapshotname",
-      opts.snapshotname,
-      opts.current,
-      true,
-    );
+    const { snap } = await commandDomainSnapshot(ctx, opts);
     try {
       try {
         await snap.revert(flags);
@@ -170,15 +153,7 @@ export const snapshotDelete = defineCommand({
     metadata: opt.bool("delete only libvirt metadata, leaving snapshot contents behind"),
   },
   async handler(ctx, opts) {
-    const dom = await commandDomain(ctx, opts.domain);
-    const snap = await commandSnapshot(
-      ctx,
-      dom,
-      "snapshotname",
-      opts.snapshotname,
-      opts.current,
-      true,
-    );
+    const { snap } = await commandDomainSnapshot(ctx, opts);
     let flags = 0;
     if (opts.children) flags |= SnapshotDeleteFlags.CHILDREN;
     if (opts["children-only"]) flags |= SnapshotDeleteFlags.CHILDREN_ONLY;

@@ -10,10 +10,17 @@ import {
   SnapshotListFlags as L,
   SnapshotXmlFlags,
 } from "../../virt/snapshot.ts";
-import { commandDomain } from "../domains/common.ts";
+import { commandDomain } from "../domain_lookup.ts";
 import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
-import { commandSnapshot, formatCreationTime, snapshotNameOption, summarize } from "./common.ts";
+import {
+  commandDomainSnapshot,
+  commandSnapshot,
+  formatCreationTime,
+  snapshotNameOption,
+  summarize,
+} from "./common.ts";
 import { printTree } from "./tree.ts";
+import { withData } from "../common.ts";
 
 /** The name of a snapshot's parent, or undefined for a root (virshGetSnapshotParent). */
 async function parentName(snap: DomainSnapshot): Promise<string | undefined> {
@@ -154,15 +161,7 @@ export const snapshotInfo = defineCommand({
     current: opt.bool("info on current snapshot"),
   },
   async handler(ctx, opts) {
-    const dom = await commandDomain(ctx, opts.domain);
-    const snap = await commandSnapshot(
-      ctx,
-      dom,
-      "snapshotname",
-      opts.snapshotname,
-      opts.current,
-      true,
-    );
+    const { dom, snap } = await commandDomainSnapshot(ctx, opts);
     const info = summarize(await snap.xmlDesc());
     if (info.state === undefined) throw new VshError("unexpected problem reading snapshot xml");
     const data = {
@@ -272,19 +271,9 @@ export const snapshotParent = defineCommand({
     current: opt.bool("find parent of current snapshot"),
   },
   async handler(ctx, opts) {
-    const dom = await commandDomain(ctx, opts.domain);
-    const snap = await commandSnapshot(
-      ctx,
-      dom,
-      "snapshotname",
-      opts.snapshotname,
-      opts.current,
-      true,
-    );
+    const { snap } = await commandDomainSnapshot(ctx, opts);
     const parent = await parentName(snap);
     if (parent === undefined) throw new VshError(`snapshot '${snap.name}' has no parent`);
-    const r = new Result().print(parent);
-    r.data = parent;
-    return r;
+    return withData(new Result().print(parent), parent);
   },
 });

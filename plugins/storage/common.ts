@@ -5,6 +5,13 @@ import { opt, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import {
+  attempt,
+  type LookupBy,
+  lookupByUuidOrName,
+  lookupFailed,
+  orUndefined,
+} from "../common.ts";
+import {
   poolByName,
   poolByUuidString,
   poolIsActive,
@@ -27,39 +34,20 @@ export const volPoolOpt = () => opt.string("pool name or uuid", { complete: "poo
 export const volOpt = (help = "vol name, key or path") =>
   opt.data(help, { required: true, complete: "volume" });
 
-const encoder = new TextEncoder();
-
-// Runs a lookup, keeping its libvirt error as the pending one virsh would report.
-async function attempt<T>(fn: () => Promise<T>, errors: VirtError[]): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (!(e instanceof VirtError)) throw e;
-    errors.push(e);
-    return undefined;
-  }
-}
-
-function failed(message: string, errors: VirtError[]): VshError {
-  const cause = errors.at(-1);
-  return new VshError(message, cause ? { cause } : undefined);
-}
-
 /** The pool `text` names: by UUID when it has a UUID's length, else by name. */
 export async function lookupPool(
   ctx: ShellContext,
   text: string,
-  by: { uuid?: boolean; name?: boolean } = { uuid: true, name: true },
+  by: LookupBy = { uuid: true, name: true },
 ): Promise<RemoteStoragePool> {
   const conn = ctx.conn;
-  const errors: VirtError[] = [];
-  let pool: RemoteStoragePool | undefined;
-  if (by.uuid && encoder.encode(text).length === 36) {
-    pool = await attempt(() => poolByUuidString(conn, text), errors);
-  }
-  if (!pool && by.name) pool = await attempt(() => poolByName(conn, text), errors);
-  if (!pool) throw failed(`failed to get pool '${text}'`, errors);
-  return pool;
+  return await lookupByUuidOrName(
+    "pool",
+    text,
+    by,
+    (t) => poolByUuidString(conn, t),
+    (t) => poolByName(conn, t),
+  );
 }
 
 /**
@@ -72,18 +60,13 @@ export async function lookupVol(
   text: string,
   poolText: string | undefined,
   poolOption: string | null = "pool",
-  by: { uuid?: boolean; name?: boolean } = { uuid: true, name: true },
+  by: LookupBy = { uuid: true, name: true },
 ): Promise<RemoteStorageVol> {
   const conn = ctx.conn;
   let pool: RemoteStoragePool | undefined;
   if (poolText !== undefined) {
     pool = await lookupPool(ctx, poolText, by);
-    let active: boolean | undefined;
-    try {
-      active = await poolIsActive(conn, pool);
-    } catch (e) {
-      if (!(e instanceof VirtError)) throw e;
-    }
+    const active = await orUndefined(poolIsActive(conn, pool));
     if (!active) throw new VshError(`pool '${poolText}' is not active`);
   }
   const errors: VirtError[] = [];
@@ -93,7 +76,7 @@ export async function lookupVol(
   if (!vol && by.uuid) vol = await attempt(() => volByPath(conn, text), errors);
   if (!vol) {
     const hint = pool || poolOption === null ? "" : `, specifying --${poolOption} might help`;
-    throw failed(`failed to get vol '${text}'${hint}`, errors);
+    throw lookupFailed(`failed to get vol '${text}'${hint}`, errors);
   }
   if (pool) {
     const home = await attempt(() => volPool(conn, vol), []);
@@ -154,27 +137,7 @@ export function parseVolSize(text: string): bigint {
   return value * scale;
 }
 
-/** Wraps a libvirt failure under virsh's own line for it; other errors pass unchanged. */
-export async function orFail<T>(message: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof VirtError) throw new VshError(message, { cause: e });
-    throw e;
-  }
-}
-
-/** A query whose failure virsh shows as a fallback word rather than an error. */
-export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof VirtError) return undefined;
-    throw e;
-  }
-}
-
-/** virsh's vshStrcasecmp order of names. */
-export { compareNames } from "../networks/lookup.ts";
+/** virsh's ways with libvirt failures, and its order of names. */
+export { compareNames, orFail, orUndefined } from "../common.ts";
 /** The --xpath/--wrap options and the dump of *-dumpxml commands. */
 export { dumpNode, dumpXml, xpathOptions } from "../../shell/xml_output.ts";

@@ -36,6 +36,7 @@ import {
   pretty,
   xpathOptions,
 } from "./common.ts";
+import { valueLine, withData } from "../common.ts";
 
 const stateName = (state: number) => POOL_STATES[state] ?? "unknown";
 const yesNo = (b: boolean) => (b ? "yes" : "no");
@@ -232,9 +233,7 @@ export const poolDefine = defineCommand({
       `Failed to define pool from ${opts.file}`,
       () => ctx.conn.call("storagePoolDefineXml", { xml, flags: opts.validate ? 1 : 0 }),
     );
-    const r = new Result().extra(`Pool ${pool.name} defined from ${opts.file}\n`);
-    r.data = pool.name;
-    return r;
+    return withData(new Result().extra(`Pool ${pool.name} defined from ${opts.file}\n`), pool.name);
   },
 });
 
@@ -272,9 +271,7 @@ export const poolCreate = defineCommand({
       `Failed to create pool from ${opts.file}`,
       () => ctx.conn.call("storagePoolCreateXml", { xml, flags }),
     );
-    const r = new Result().extra(`Pool ${pool.name} created from ${opts.file}\n`);
-    r.data = pool.name;
-    return r;
+    return withData(new Result().extra(`Pool ${pool.name} created from ${opts.file}\n`), pool.name);
   },
 });
 
@@ -583,9 +580,7 @@ export const poolUuid = defineCommand({
   json: "the UUID",
   async handler(ctx, opts) {
     const pool = await lookupPool(ctx, opts.pool!, { name: true });
-    const r = new Result().print(`${formatUuid(pool.uuid)}\n`);
-    r.data = formatUuid(pool.uuid);
-    return r;
+    return valueLine(formatUuid(pool.uuid));
   },
 });
 
@@ -599,9 +594,7 @@ export const poolName = defineCommand({
   json: "the name",
   async handler(ctx, opts) {
     const pool = await lookupPool(ctx, opts.pool!, { uuid: true });
-    const r = new Result().print(`${pool.name}\n`);
-    r.data = pool.name;
-    return r;
+    return valueLine(pool.name);
   },
 });
 
@@ -618,9 +611,7 @@ export const poolCapabilities = defineCommand({
       "failed to get storage pool capabilities",
       () => ctx.conn.call("connectGetStoragePoolCapabilities", { flags: 0 }),
     );
-    const r = new Result().print(capabilities);
-    r.data = capabilities;
-    return r;
+    return withData(new Result().print(capabilities), capabilities);
   },
 });
 
@@ -629,9 +620,7 @@ async function findSources(ctx: ShellContext, type: string, srcSpec: string | nu
     `Failed to find any ${type} pool sources`,
     () => ctx.conn.call("connectFindStoragePoolSources", { type, srcSpec, flags: 0 }),
   );
-  const r = new Result().print(xml);
-  r.data = xml;
-  return r;
+  return withData(new Result().print(xml), xml);
 }
 
 /** `find-storage-pool-sources`: discover pool sources from a source document. */

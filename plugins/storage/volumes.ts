@@ -33,6 +33,7 @@ import {
   volPoolOpt,
   xpathOptions,
 } from "./common.ts";
+import { valueLine, withData } from "../common.ts";
 import { VirtError } from "../../virt/errors.ts";
 
 const typeName = (t: number) => VOL_TYPES[t] ?? "unknown";
@@ -165,9 +166,7 @@ export const volCreate = defineCommand({
       `Failed to create vol from ${opts.file}`,
       () => ctx.conn.call("storageVolCreateXml", { pool, xml, flags }),
     );
-    const r = new Result().extra(`Vol ${vol.name} created from ${opts.file}\n`);
-    r.data = vol.name;
-    return r;
+    return withData(new Result().extra(`Vol ${vol.name} created from ${opts.file}\n`), vol.name);
   },
 });
 
@@ -205,17 +204,8 @@ export const volCreateAs = defineCommand({
       // The backing volume by name in the same pool, else by key, else by path.
       const found = (await orUndefined(volByName(conn, pool, backing))) ??
         (await orUndefined(volByKey(conn, backing)));
-      let vol = found;
-      if (!vol) {
-        try {
-          vol = await volByPath(conn, backing);
-        } catch (e) {
-          if (e instanceof VirtError) {
-            throw new VshError(`failed to get vol '${backing}'`, { cause: e });
-          }
-          throw e;
-        }
-      }
+      const vol = found ??
+        await orFail(`failed to get vol '${backing}'`, () => volByPath(conn, backing));
       lines.push("  <backingStore>", `    <path>${await volPath(conn, vol)}</path>`);
       if (opts["backing-vol-format"] !== undefined) {
         lines.push(`    <format type='${opts["backing-vol-format"]}'/>`);
@@ -266,9 +256,10 @@ export const volCreateFrom = defineCommand({
       `Failed to create vol from ${opts.file}`,
       () => ctx.conn.call("storageVolCreateXmlFrom", { pool, xml, clonevol: input, flags }),
     );
-    const r = new Result().extra(`Vol ${vol.name} created from input vol ${input.name}\n`);
-    r.data = vol.name;
-    return r;
+    return withData(
+      new Result().extra(`Vol ${vol.name} created from input vol ${input.name}\n`),
+      vol.name,
+    );
   },
 });
 
@@ -421,9 +412,7 @@ export const volName = defineCommand({
   json: "the name",
   async handler(ctx, opts) {
     const vol = await lookupVol(ctx, opts.vol!, undefined, null, { uuid: true });
-    const r = new Result().print(`${vol.name}\n`);
-    r.data = vol.name;
-    return r;
+    return valueLine(vol.name);
   },
 });
 
@@ -438,9 +427,7 @@ export const volPathCmd = defineCommand({
   async handler(ctx, opts) {
     const vol = await lookupVol(ctx, opts.vol!, opts.pool);
     const path = await volPath(ctx.conn, vol);
-    const r = new Result().print(`${path}\n`);
-    r.data = path;
-    return r;
+    return valueLine(path);
   },
 });
 
@@ -454,9 +441,7 @@ export const volKey = defineCommand({
   json: "the key",
   async handler(ctx, opts) {
     const vol = await lookupVol(ctx, opts.vol!, opts.pool);
-    const r = new Result().print(`${vol.key}\n`);
-    r.data = vol.key;
-    return r;
+    return valueLine(vol.key);
   },
 });
 
@@ -476,8 +461,6 @@ export const volPoolCmd = defineCommand({
     const pool = await orUndefined(volPool(ctx.conn, vol));
     if (!pool) throw new VshError("failed to get parent pool");
     const text = opts.uuid ? formatUuid(pool.uuid) : pool.name;
-    const r = new Result().print(`${text}\n`);
-    r.data = text;
-    return r;
+    return valueLine(text);
   },
 });

@@ -1,0 +1,102 @@
+// What the built-in plugins share: virsh's ways with a libvirt failure (its own line with
+// libvirt's error under it, a fallback value, or the error left pending by a lookup), finding an
+// object by UUID or name as virsh's virshCommandOpt*By functions do, virsh's order of names, and
+// results that carry their --json data.
+
+import { Result, VshError } from "../shell/mod.ts";
+import { VirtError } from "../virt/errors.ts";
+
+/** Wraps a libvirt failure under virsh's own line for it; other errors pass unchanged. */
+export async function orFail<T>(message: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof VirtError) throw new VshError(message, { cause: e });
+    throw e;
+  }
+}
+
+/** A query whose failure virsh shows as a fallback word rather than an error. */
+export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof VirtError) return undefined;
+    throw e;
+  }
+}
+
+/** Runs a lookup, keeping its libvirt error as the pending one virsh would report. */
+export async function attempt<T>(
+  fn: () => Promise<T>,
+  errors: VirtError[],
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof VirtError)) throw e;
+    errors.push(e);
+    return undefined;
+  }
+}
+
+/** virsh's line for a failed lookup, with the last libvirt error of the attempts under it. */
+export function lookupFailed(message: string, errors: VirtError[]): VshError {
+  const cause = errors.at(-1);
+  return new VshError(message, cause ? { cause } : undefined);
+}
+
+/** Which lookups an option allows. */
+export interface LookupBy {
+  uuid?: boolean;
+  name?: boolean;
+}
+
+const encoder = new TextEncoder();
+
+// virsh compares the option's length in bytes with VIR_UUID_STRING_BUFLEN - 1.
+const UUID_STRING_LEN = 36;
+
+/**
+ * The object `text` names: by UUID when it has a UUID's length, else by name, as
+ * virshCommandOptNetworkBy and virshCommandOptPoolBy find one. A failure is virsh's
+ * "failed to get KIND 'TEXT'", with the last libvirt error under it.
+ */
+export async function lookupByUuidOrName<T>(
+  kind: string,
+  text: string,
+  by: LookupBy,
+  byUuid: (text: string) => Promise<T>,
+  byName: (text: string) => Promise<T>,
+): Promise<T> {
+  const errors: VirtError[] = [];
+  let found: T | undefined;
+  if (by.uuid && encoder.encode(text).length === UUID_STRING_LEN) {
+    found = await attempt(() => byUuid(text), errors);
+  }
+  if (!found && by.name) found = await attempt(() => byName(text), errors);
+  if (!found) throw lookupFailed(`failed to get ${kind} '${text}'`, errors);
+  return found;
+}
+
+/** virsh's vshStrcasecmp: byte-wise comparison with ASCII letters folded to lower case. */
+export function compareNames(a: string, b: string): number {
+  const x = encoder.encode(a), y = encoder.encode(b);
+  const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = lower(x[i]) - lower(y[i]);
+    if (d) return d;
+  }
+  return x.length - y.length;
+}
+
+/** `r` with `data` as what --json prints. */
+export function withData(r: Result, data: unknown): Result {
+  r.data = data;
+  return r;
+}
+
+/** virsh's answer of one value: `value` on a line of its own, and as the --json data. */
+export function valueLine(value: string): Result {
+  return withData(new Result().print(`${value}\n`), value);
+}
