@@ -1,9 +1,10 @@
 // What the built-in plugins share: virsh's ways with a libvirt failure (its own line with
 // libvirt's error under it, a fallback value, or the error left pending by a lookup), finding an
-// object by UUID or name as virsh's virshCommandOpt*By functions do, virsh's order of names, and
-// results that carry their --json data.
+// object by UUID or name as virsh's virshCommandOpt*By functions do, virsh's order of names,
+// results that carry their --json data, and the commands that only act on one object.
 
-import { Result, VshError } from "../shell/mod.ts";
+import { defineCommand, Result, VshError } from "../shell/mod.ts";
+import type { CommandDef, OptionDef, ShellContext } from "../shell/mod.ts";
 import { VirtError } from "../virt/errors.ts";
 
 /** Wraps a libvirt failure under virsh's own line for it; other errors pass unchanged. */
@@ -99,4 +100,49 @@ export function withData(r: Result, data: unknown): Result {
 /** virsh's answer of one value: `value` on a line of its own, and as the --json data. */
 export function valueLine(value: string): Result {
   return withData(new Result().print(`${value}\n`), value);
+}
+
+/** The kind of object objectAction's commands act on, and how an option finds one. */
+export interface ObjectKind<T> {
+  /** The commands' help group ("network", "interface", "pool"). */
+  group: string;
+  /** The kind as the success line names it ("Network"). */
+  kind: string;
+  /** The option naming the object, and its declaration. */
+  option: [string, OptionDef];
+  /** Find the object the option's text names. */
+  lookup(ctx: ShellContext, text: string): Promise<T>;
+  /** The --json description; with it the data is the object's name, without it there is none. */
+  json?: string;
+}
+
+/**
+ * A maker of commands that act on one object and only report success or failure: virsh's
+ * "KIND TEXT DONE" line, or its "FAILED TEXT" line with libvirt's error under it.
+ */
+export function objectAction<T extends { name: string }>(of: ObjectKind<T>): (
+  name: string,
+  summary: string,
+  description: string,
+  act: (ctx: ShellContext, obj: T) => Promise<unknown>,
+  done: string,
+  failed: string,
+) => CommandDef {
+  const [option, declaration] = of.option;
+  return (name, summary, description, act, done, failed) =>
+    defineCommand({
+      name,
+      group: of.group,
+      summary,
+      description,
+      options: { [option]: declaration },
+      ...(of.json === undefined ? {} : { json: of.json }),
+      async handler(ctx, opts) {
+        const text = (opts as Record<string, string>)[option];
+        const obj = await of.lookup(ctx, text);
+        await orFail(`${failed} ${text}`, () => act(ctx, obj));
+        const r = new Result().extra(`${of.kind} ${text} ${done}\n`);
+        return of.json === undefined ? r : withData(r, { name: obj.name });
+      },
+    });
 }

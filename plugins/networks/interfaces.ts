@@ -2,7 +2,7 @@
 // backend reports them.
 
 import { defineCommand, opt, parseUIntOpt, Result, VshError } from "../../shell/mod.ts";
-import type { CommandDef, ShellContext } from "../../shell/mod.ts";
+import type { CommandDef } from "../../shell/mod.ts";
 import { VirtError } from "../../virt/errors.ts";
 import {
   defineInterface,
@@ -28,7 +28,7 @@ import {
 } from "../../virt/xml/tree.ts";
 import { editDefinition } from "../../shell/edit_loop.ts";
 import { lookupInterface } from "./lookup.ts";
-import { compareNames, orFail, orUndefined, valueLine, withData } from "../common.ts";
+import { compareNames, objectAction, orFail, orUndefined, valueLine, withData } from "../common.ts";
 import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 
 const interfaceOpt = (help = "interface name or MAC address") =>
@@ -147,29 +147,13 @@ export const ifaceDefine = defineCommand({
 });
 
 // The commands that act on one interface and only report success or failure.
-function lifecycle(
-  name: string,
-  summary: string,
-  description: string,
-  act: (ctx: ShellContext, iface: RemoteInterface) => Promise<void>,
-  done: string,
-  verb: string,
-): CommandDef {
-  return defineCommand({
-    name,
-    group: "interface",
-    summary,
-    description,
-    options: { interface: interfaceOpt() },
-    json: "the interface's name",
-    async handler(ctx, opts) {
-      const text = opts.interface!;
-      const iface = await lookupInterface(ctx, text);
-      await orFail(`Failed to ${verb} interface ${text}`, () => act(ctx, iface));
-      return withData(new Result().extra(`Interface ${text} ${done}\n`), { name: iface.name });
-    },
-  }) as unknown as CommandDef;
-}
+const lifecycle = objectAction<RemoteInterface>({
+  group: "interface",
+  kind: "Interface",
+  option: ["interface", interfaceOpt()],
+  lookup: (ctx, text) => lookupInterface(ctx, text),
+  json: "the interface's name",
+});
 
 /** `iface-undefine`: undefine a physical host interface (remove it from configuration). */
 export const ifaceUndefine = lifecycle(
@@ -178,7 +162,7 @@ export const ifaceUndefine = lifecycle(
   "undefine an interface.",
   (ctx, iface) => undefineInterface(ctx.conn, iface),
   "undefined",
-  "undefine",
+  "Failed to undefine interface",
 );
 
 /** `iface-start`: start a physical host interface (enable it / "if-up"). */
@@ -188,7 +172,7 @@ export const ifaceStart = lifecycle(
   "start a physical host interface.",
   (ctx, iface) => startInterface(ctx.conn, iface),
   "started",
-  "start",
+  "Failed to start interface",
 );
 
 /** `iface-destroy`: destroy a physical host interface (disable it / "if-down"). */
@@ -198,7 +182,7 @@ export const ifaceDestroy = lifecycle(
   "forcefully stop a physical host interface.",
   (ctx, iface) => destroyInterface(ctx.conn, iface),
   "destroyed",
-  "destroy",
+  "Failed to destroy interface",
 );
 
 // iface-begin, iface-commit and iface-rollback: the host configuration transaction.

@@ -29,7 +29,7 @@ import {
 } from "../../virt/network.ts";
 import { editDefinition } from "../../shell/edit_loop.ts";
 import { lookupNetwork } from "./lookup.ts";
-import { compareNames, orFail, orUndefined, valueLine, withData } from "../common.ts";
+import { compareNames, objectAction, orFail, orUndefined, valueLine, withData } from "../common.ts";
 import { dumpXml, xpathOptions } from "../../shell/xml_output.ts";
 
 const networkOpt = (help = "network name or uuid") => opt.network(help);
@@ -231,29 +231,13 @@ export const netCreate = defineCommand({
 });
 
 // The commands that act on one network and only report success or failure.
-function lifecycle(
-  name: string,
-  summary: string,
-  description: string,
-  act: (ctx: ShellContext, net: RemoteNetwork) => Promise<void>,
-  done: string,
-  failed: string,
-): CommandDef {
-  return defineCommand({
-    name,
-    group: "network",
-    summary,
-    description,
-    options: { network: networkOpt() },
-    json: "the network's name",
-    async handler(ctx, opts) {
-      const text = opts.network!;
-      const net = await lookupNetwork(ctx, text);
-      await orFail(`${failed} ${text}`, () => act(ctx, net));
-      return withData(new Result().extra(`Network ${text} ${done}\n`), { name: net.name });
-    },
-  }) as unknown as CommandDef;
-}
+const lifecycle = objectAction<RemoteNetwork>({
+  group: "network",
+  kind: "Network",
+  option: ["network", networkOpt()],
+  lookup: (ctx, text) => lookupNetwork(ctx, text),
+  json: "the network's name",
+});
 
 /** `net-start`: start a (previously defined) inactive network. */
 export const netStart = lifecycle(

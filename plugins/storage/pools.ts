@@ -36,7 +36,7 @@ import {
   pretty,
   xpathOptions,
 } from "./common.ts";
-import { valueLine, withData } from "../common.ts";
+import { objectAction, valueLine, withData } from "../common.ts";
 
 const stateName = (state: number) => POOL_STATES[state] ?? "unknown";
 const yesNo = (b: boolean) => (b ? "yes" : "no");
@@ -461,28 +461,13 @@ export const poolStart = defineCommand({
   },
 });
 
-// One pool operation taking just the pool: its procedure, failure line and success line.
-function simplePoolCommand(
-  name: string,
-  summary: string,
-  description: string,
-  run: (ctx: ShellContext, pool: RemoteStoragePool) => Promise<unknown>,
-  failure: string,
-  success: string,
-): CommandDef {
-  return defineCommand({
-    name,
-    group: "pool",
-    summary,
-    description,
-    options: { pool: poolOpt() },
-    async handler(ctx, opts) {
-      const pool = await lookupPool(ctx, opts.pool!);
-      await orFail(`${failure} ${opts.pool}`, () => run(ctx, pool));
-      return new Result().extra(`Pool ${opts.pool} ${success}\n`);
-    },
-  });
-}
+// One pool operation taking just the pool: its procedure, success line and failure line.
+const simplePoolCommand = objectAction<RemoteStoragePool>({
+  group: "pool",
+  kind: "Pool",
+  option: ["pool", poolOpt()],
+  lookup: (ctx, text) => lookupPool(ctx, text),
+});
 
 /** `pool-destroy`: stop a pool. */
 export const poolDestroy = simplePoolCommand(
@@ -490,8 +475,8 @@ export const poolDestroy = simplePoolCommand(
   "destroy (stop) a pool",
   "Forcefully stop a given pool. Raw data in the pool is untouched",
   (ctx, pool) => ctx.conn.call("storagePoolDestroy", { pool }),
-  "Failed to destroy pool",
   "destroyed",
+  "Failed to destroy pool",
 );
 
 /** `pool-delete`: delete a pool's storage. */
@@ -500,8 +485,8 @@ export const poolDelete = simplePoolCommand(
   "delete a pool",
   "Delete a given pool.",
   (ctx, pool) => ctx.conn.call("storagePoolDelete", { pool, flags: 0 }),
-  "Failed to delete pool",
   "deleted",
+  "Failed to delete pool",
 );
 
 /** `pool-undefine`: forget an inactive pool's definition. */
@@ -510,8 +495,8 @@ export const poolUndefine = simplePoolCommand(
   "undefine an inactive pool",
   "Undefine the configuration for an inactive pool.",
   (ctx, pool) => ctx.conn.call("storagePoolUndefine", { pool }),
-  "Failed to undefine pool",
   "has been undefined",
+  "Failed to undefine pool",
 );
 
 /** `pool-refresh`: rescan a pool's volumes. */
@@ -520,8 +505,8 @@ export const poolRefresh = simplePoolCommand(
   "refresh a pool",
   "Refresh a given pool.",
   (ctx, pool) => ctx.conn.call("storagePoolRefresh", { pool, flags: 0 }),
-  "Failed to refresh pool",
   "refreshed",
+  "Failed to refresh pool",
 );
 
 /** `pool-autostart`: start a pool with the host, or not. */
