@@ -9,8 +9,9 @@ import type { ShellContext } from "../../shell/mod.ts";
 import type { DataStream, StreamChunk } from "../../virt/driver.ts";
 import { VirtError } from "../../virt/errors.ts";
 import { VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from "../../virt/remote/protocol.ts";
-import { volInfo } from "../../virt/storage.ts";
+import { type RemoteStorageVol, volInfo } from "../../virt/storage.ts";
 import { lookupVol, orFail, volOpt, volPoolOpt } from "./common.ts";
+import { withData } from "../common.ts";
 
 // Stream data goes in packets of this size (the daemon's limit); short packets cost a round trip.
 const PACKET = VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX;
@@ -267,6 +268,75 @@ function transferError(message: string, e: unknown): unknown {
   return e instanceof VirtError ? new VshError(message, { cause: e }) : e;
 }
 
+/** The volume and range a transfer's options name, checked in virsh's order. */
+interface Transfer {
+  vol: RemoteStorageVol;
+  /** The volume as the option named it, for the messages. */
+  name: string;
+  offset: bigint;
+  length: bigint;
+  sparse: boolean;
+}
+
+async function transferOf(
+  ctx: ShellContext,
+  opts: { vol?: string; pool?: string; offset?: string; length?: string; sparse: boolean },
+): Promise<Transfer> {
+  const offset = parseULLOpt(opts.offset, "offset") ?? 0n;
+  const length = parseULLOpt(opts.length, "length", true) ?? 0n;
+  const vol = await lookupVol(ctx, opts.vol!, opts.pool);
+  return { vol, name: opts.vol!, offset, length, sparse: opts.sparse };
+}
+
+/** virsh's words for one direction of a transfer. */
+interface TransferWords {
+  /** The failure to open the stream ("cannot upload to volume"). */
+  open: string;
+  /** The failure while moving the data ("cannot send data to volume"). */
+  move: string;
+  /** The progress line's label ("Uploading"). */
+  progress: string;
+}
+
+/**
+ * Open the volume's stream for `proc` and move the data with `move` under a progress line of
+ * `total` bytes (none when unknown); a failed move aborts the stream. Each failure is reported
+ * under virsh's line for it. Resolves to the bytes moved.
+ */
+async function streamData(
+  ctx: ShellContext,
+  proc: "storageVolUpload" | "storageVolDownload",
+  t: Transfer,
+  words: TransferWords,
+  total: bigint,
+  move: (stream: DataStream, onProgress: (n: bigint) => void) => Promise<bigint>,
+): Promise<bigint> {
+  const args = { vol: t.vol, offset: t.offset, length: t.length, flags: t.sparse ? 1 : 0 };
+  const { stream } = await orFail(
+    `${words.open} ${t.name}`,
+    () => ctx.conn.openStream(proc, args),
+  );
+  const progress = new Progress(`${words.progress} ${t.name}`, total);
+  let moved: bigint;
+  try {
+    moved = await move(stream, (n) => progress.update(n));
+    progress.update(moved, true);
+  } catch (e) {
+    await stream.abort().catch(() => {});
+    throw transferError(`${words.move} ${t.name}`, e);
+  } finally {
+    progress.end();
+  }
+  await orFail(`cannot close volume ${t.name}`, () => stream.finish());
+  return moved;
+}
+
+const UPLOAD: TransferWords = {
+  open: "cannot upload to volume",
+  move: "cannot send data to volume",
+  progress: "Uploading",
+};
+
 /** `vol-upload`: upload a file's contents to a volume. */
 export const volUpload = defineCommand({
   name: "vol-upload",
@@ -276,10 +346,7 @@ export const volUpload = defineCommand({
   options: transferOptions("to"),
   json: "the number of bytes sent (holes included)",
   async handler(ctx: ShellContext, opts) {
-    const offset = parseULLOpt(opts.offset, "offset") ?? 0n;
-    const length = parseULLOpt(opts.length, "length", true) ?? 0n;
-    const vol = await lookupVol(ctx, opts.vol!, opts.pool);
-    const name = opts.vol!;
+    const t = await transferOf(ctx, opts);
     let file: Deno.FsFile;
     try {
       file = await Deno.open(ctx.resolvePath(opts.file!), { read: true });
@@ -288,39 +355,26 @@ export const volUpload = defineCommand({
     }
     try {
       const size = BigInt((await file.stat()).size);
-      const { stream } = await orFail(
-        `cannot upload to volume ${name}`,
-        () =>
-          ctx.conn.openStream("storageVolUpload", {
-            vol,
-            offset,
-            length,
-            flags: opts.sparse ? 1 : 0,
-          }),
+      const sent = await streamData(
+        ctx,
+        "storageVolUpload",
+        t,
+        UPLOAD,
+        t.length > 0n && t.length < size ? t.length : size,
+        (stream, onProgress) => sendFile(file, stream, t.sparse, onProgress),
       );
-      const progress = new Progress(
-        `Uploading ${name}`,
-        length > 0n && length < size ? length : size,
-      );
-      let sent: bigint;
-      try {
-        sent = await sendFile(file, stream, opts.sparse, (n) => progress.update(n));
-        progress.update(sent, true);
-      } catch (e) {
-        await stream.abort().catch(() => {});
-        throw transferError(`cannot send data to volume ${name}`, e);
-      } finally {
-        progress.end();
-      }
-      await orFail(`cannot close volume ${name}`, () => stream.finish());
-      const r = new Result();
-      r.data = sent;
-      return r;
+      return withData(new Result(), sent);
     } finally {
       file.close();
     }
   },
 });
+
+const DOWNLOAD: TransferWords = {
+  open: "cannot download from volume",
+  move: "cannot receive data from volume",
+  progress: "Downloading",
+};
 
 /** `vol-download`: download a volume's contents to a file. */
 export const volDownload = defineCommand({
@@ -331,10 +385,7 @@ export const volDownload = defineCommand({
   options: transferOptions("from"),
   json: "the number of bytes received (holes included)",
   async handler(ctx: ShellContext, opts) {
-    const offset = parseULLOpt(opts.offset, "offset") ?? 0n;
-    const length = parseULLOpt(opts.length, "length", true) ?? 0n;
-    const vol = await lookupVol(ctx, opts.vol!, opts.pool);
-    const name = opts.vol!;
+    const t = await transferOf(ctx, opts);
     let sink: Sink;
     try {
       sink = await openSink(ctx.resolvePath(opts.file!));
@@ -344,38 +395,22 @@ export const volDownload = defineCommand({
     let committed = false;
     try {
       // Asked before the stream opens: while a download's data is unread, replies wait behind it.
-      let total = length;
+      let total = t.length;
       if (total === 0n && Deno.stderr.isTerminal()) {
-        const info = await volInfo(ctx.conn, vol).catch(() => undefined);
-        if (info && info.capacity > offset) total = info.capacity - offset;
+        const info = await volInfo(ctx.conn, t.vol).catch(() => undefined);
+        if (info && info.capacity > t.offset) total = info.capacity - t.offset;
       }
-      const { stream } = await orFail(
-        `cannot download from volume ${name}`,
-        () =>
-          ctx.conn.openStream("storageVolDownload", {
-            vol,
-            offset,
-            length,
-            flags: opts.sparse ? 1 : 0,
-          }),
+      const received = await streamData(
+        ctx,
+        "storageVolDownload",
+        t,
+        DOWNLOAD,
+        total,
+        (stream, onProgress) => receiveInto(stream, sink, onProgress),
       );
-      const progress = new Progress(`Downloading ${name}`, total);
-      let received: bigint;
-      try {
-        received = await receiveInto(stream, sink, (n) => progress.update(n));
-        progress.update(received, true);
-      } catch (e) {
-        await stream.abort().catch(() => {});
-        throw transferError(`cannot receive data from volume ${name}`, e);
-      } finally {
-        progress.end();
-      }
-      await orFail(`cannot close volume ${name}`, () => stream.finish());
       await sink.commit();
       committed = true;
-      const r = new Result();
-      r.data = received;
-      return r;
+      return withData(new Result(), received);
     } finally {
       if (!committed) await sink.discard();
     }
