@@ -5,6 +5,7 @@
 
 import { defineCommand, Result, VshError } from "../shell/mod.ts";
 import type { CommandDef, OptionDef, ShellContext } from "../shell/mod.ts";
+import type { Connection } from "../virt/connection.ts";
 import { VirtError } from "../virt/errors.ts";
 
 /** Wraps a libvirt failure under virsh's own line for it; other errors pass unchanged. */
@@ -64,18 +65,20 @@ const UUID_STRING_LEN = 36;
  * "failed to get KIND 'TEXT'", with the last libvirt error under it.
  */
 export async function lookupByUuidOrName<T>(
+  ctx: ShellContext,
   kind: string,
   text: string,
   by: LookupBy,
-  byUuid: (text: string) => Promise<T>,
-  byName: (text: string) => Promise<T>,
+  byUuid: (conn: Connection, text: string) => Promise<T>,
+  byName: (conn: Connection, text: string) => Promise<T>,
 ): Promise<T> {
+  const conn = ctx.conn;
   const errors: VirtError[] = [];
   let found: T | undefined;
   if (by.uuid && encoder.encode(text).length === UUID_STRING_LEN) {
-    found = await attempt(() => byUuid(text), errors);
+    found = await attempt(() => byUuid(conn, text), errors);
   }
-  if (!found && by.name) found = await attempt(() => byName(text), errors);
+  if (!found && by.name) found = await attempt(() => byName(conn, text), errors);
   if (!found) throw lookupFailed(`failed to get ${kind} '${text}'`, errors);
   return found;
 }

@@ -21,14 +21,7 @@ export async function lookupNetwork(
   text: string,
   by: LookupBy = { uuid: true, name: true },
 ): Promise<RemoteNetwork> {
-  const conn = ctx.conn;
-  return await lookupByUuidOrName(
-    "network",
-    text,
-    by,
-    (t) => networkByUuidString(conn, t),
-    (t) => networkByName(conn, t),
-  );
+  return await lookupByUuidOrName(ctx, "network", text, by, networkByUuidString, networkByName);
 }
 
 /** The host interface `text` names (virsh's virshCommandOptInterfaceBy). */

@@ -40,14 +40,7 @@ export async function lookupPool(
   text: string,
   by: LookupBy = { uuid: true, name: true },
 ): Promise<RemoteStoragePool> {
-  const conn = ctx.conn;
-  return await lookupByUuidOrName(
-    "pool",
-    text,
-    by,
-    (t) => poolByUuidString(conn, t),
-    (t) => poolByName(conn, t),
-  );
+  return await lookupByUuidOrName(ctx, "pool", text, by, poolByUuidString, poolByName);
 }
 
 /**
