@@ -379,10 +379,10 @@ export async function checkOpens(
   format: string | undefined,
   backing = true,
 ): Promise<void> {
-  const lib = await diskLib();
+  const { openImage } = await import("../../disk/open.ts");
   let dev;
   try {
-    dev = await lib.openImage(f.path, { format, readOnly: true, backing });
+    dev = await openImage(f.path, { format, readOnly: true, backing });
   } catch (e) {
     throw openFailure(e, f);
   }
