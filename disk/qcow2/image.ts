@@ -519,8 +519,18 @@ export class Qcow2Image implements BlockDevice {
     const threshold = Math.max(Math.floor(realClusters * 10 / 9), realClusters + 2);
     const end = Math.ceil(this.file.size / this.clusterSize);
     let count = 0;
-    for (let i = 0; i < end && count < threshold; i++) {
-      if (this.getRefcountSync(i) > 0) count++;
+    // Block by block rather than cluster by cluster: a large image has millions of clusters.
+    const per = this.refblockEntries, bytes = this.refcountBits / 8;
+    for (let r = 0; r * per < end && r < this.reftable.length && count < threshold; r++) {
+      if (!this.reftable[r]) continue;
+      const t = this.#loadRefblockSync(this.reftable[r]);
+      const n = Math.min(per, end - r * per);
+      if (bytes === 2) {
+        const b = t.buf;
+        for (let i = 0; i < n && count < threshold; i++) if (b[2 * i] | b[2 * i + 1]) count++;
+      } else {
+        for (let i = 0; i < n && count < threshold; i++) if (this.#rbGet(t, i) > 0) count++;
+      }
     }
     this.#metaPrealloc = count >= threshold;
     return this.#metaPrealloc;
