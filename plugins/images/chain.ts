@@ -10,6 +10,7 @@ import {
   diskLib,
   inputFormat,
   poolOpt,
+  readVolumes,
   resolveImage,
 } from "./common.ts";
 
@@ -62,16 +63,20 @@ export const imageSnapshotCmd = defineCommand({
       );
     }
     const action = actions[0] ?? "list";
-    const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const writer = action === "list" ? undefined : `image-snapshot --${action}`;
+    const f = await resolveImage(ctx, opts.file!, opts.pool, writer);
     const format = inputFormat(opts.format, f);
-    await checkOpens(f, format, false);
     const r = new Result();
     if (action === "list") {
-      const l = await disk([f], () => lib.snapshotList(f.path, format));
+      const l = await readVolumes(ctx, [f], async () => {
+        await checkOpens(f, format, false);
+        return await disk([f], () => lib.snapshotList(f.path, format));
+      });
       r.print(l.text);
       r.data = l.snapshots.map(snapshotData);
       return r;
     }
+    await checkOpens(f, format, false);
     const name = opts[action]!;
     if (action === "create") await disk([f], () => lib.snapshotCreate(f.path, name, format));
     else if (action === "apply") await disk([f], () => lib.snapshotApply(f.path, name, format));
@@ -106,7 +111,7 @@ export const imageRebaseCmd = defineCommand({
   async handler(ctx, opts) {
     const lib = await diskLib();
     const backing = opts.backing ?? "";
-    const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const f = await resolveImage(ctx, opts.file!, opts.pool, "image-rebase");
     const format = inputFormat(opts.format, f);
     await checkOpens(f, format, !opts.unsafe);
     const backingFormat = opts["backing-format"];
@@ -143,7 +148,7 @@ export const imageCommitCmd = defineCommand({
   },
   async handler(ctx, opts) {
     const lib = await diskLib();
-    const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const f = await resolveImage(ctx, opts.file!, opts.pool, "image-commit");
     const format = inputFormat(opts.format, f);
     await checkOpens(f, format);
     const text = await disk([f], () => lib.commitImage(f.path, { format, keepTop: opts.keep }));

@@ -7,6 +7,9 @@ import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import { parseUri } from "../../virt/uri.ts";
 import { parseUuid } from "../../virt/xml/uuid.ts";
+import { readVolumes, remoteReadProblem, type RemoteVolume } from "./remote.ts";
+
+export { readVolumes };
 
 /**
  * The disk library, loaded when an image command first runs: starting vsh for other commands
@@ -195,6 +198,11 @@ export interface ImageFile {
   path: string;
   /** The name qemu-img would print: what the user typed, or the volume's path. */
   shown: string;
+  /**
+   * Set when the file is a storage volume that is not a file on this machine: library calls
+   * on it must run inside {@link readVolumes}, which reads it by volume download.
+   */
+  remote?: RemoteVolume;
 }
 
 /** Rewrites library paths (built from `path`) into the user's terms (built from `shown`). */
@@ -244,15 +252,22 @@ async function lookupPool(ctx: ShellContext, name: string): Promise<PoolRef> {
   }
 }
 
-async function volumePath(ctx: ShellContext, vol: VolRef, what: string): Promise<string> {
+/**
+ * The image file of a volume. A volume that is not a file on this machine (the connection's
+ * host is another, or the path is not here) is read by volume download; a command that would
+ * write it (`writer`) is refused.
+ */
+async function volumeFile(
+  ctx: ShellContext,
+  vol: VolRef,
+  what: string,
+  writer: string | undefined,
+): Promise<ImageFile> {
   const { name } = await ctx.conn.call("storageVolGetPath", { vol });
-  if (!connectionIsLocal(ctx) || !exists(name)) {
-    throw new VshError(
-      `volume '${what}' (${name}) is not a file on this machine: ` +
-        "images of remote volumes are not supported yet",
-    );
-  }
-  return name;
+  if (connectionIsLocal(ctx) && exists(name)) return { path: name, shown: name };
+  const why = writer ? `${writer} cannot write remote volumes` : remoteReadProblem(ctx);
+  if (why) throw new VshError(`volume '${what}' (${name}) is not a file on this machine: ${why}`);
+  return { path: name, shown: name, remote: { vol } };
 }
 
 /** Options naming the pool of a file argument. */
@@ -263,12 +278,15 @@ export const poolOpt = (help = "pool name or uuid of the volume") =>
  * Finds the file behind an image argument. With `pool`, `name` is a volume of that pool.
  * Otherwise a local file wins; failing that, a volume key or path of the current connection;
  * failing that, the path is returned as given (the library reports the missing file as
- * qemu-img does). Volumes must be files on this machine.
+ * qemu-img does). A volume on another machine comes back with `remote` set, to be read inside
+ * {@link readVolumes}; a command that writes the image names itself as `writer` and is
+ * refused one.
  */
 export async function resolveImage(
   ctx: ShellContext,
   name: string,
-  pool?: string,
+  pool: string | undefined,
+  writer?: string,
 ): Promise<ImageFile> {
   if (pool !== undefined) {
     const p = await lookupPool(ctx, pool);
@@ -279,8 +297,7 @@ export async function resolveImage(
       if (e instanceof VirtError) throw new VshError(`failed to get vol '${name}'`, { cause: e });
       throw e;
     }
-    const path = await volumePath(ctx, vol, name);
-    return { path, shown: path };
+    return await volumeFile(ctx, vol, name, writer);
   }
   const path = ctx.resolvePath(name);
   if (exists(path) || !ctx.connected) return { path, shown: name };
@@ -294,8 +311,7 @@ export async function resolveImage(
       if (e instanceof VirtError) continue;
       throw e;
     }
-    const vpath = await volumePath(ctx, vol, name);
-    return { path: vpath, shown: vpath };
+    return await volumeFile(ctx, vol, name, writer);
   }
   return { path, shown: name };
 }
@@ -303,29 +319,31 @@ export async function resolveImage(
 /**
  * Finds where a new image goes. With `pool`, an existing volume's file, or a new file named
  * `name` in the pool's target directory (the pool is refreshed afterwards by
- * {@link refreshPool}). Otherwise the path relative to the shell's directory.
+ * {@link refreshPool}). Otherwise the path relative to the shell's directory. Volumes and
+ * pools on another machine are refused (`writer` is the command, for the message).
  */
 export async function resolveTarget(
   ctx: ShellContext,
   name: string,
-  pool?: string,
+  pool: string | undefined,
+  writer: string,
 ): Promise<ImageFile & { newInPool?: PoolRef }> {
   if (pool === undefined) return { path: ctx.resolvePath(name), shown: name };
   const p = await lookupPool(ctx, pool);
+  let vol: VolRef | undefined;
   try {
-    const { vol } = await ctx.conn.call("storageVolLookupByName", { pool: p, name });
-    const path = await volumePath(ctx, vol, name);
-    return { path, shown: path };
+    vol = (await ctx.conn.call("storageVolLookupByName", { pool: p, name })).vol;
   } catch (e) {
     if (!(e instanceof VirtError)) throw e;
   }
+  if (vol) return await volumeFile(ctx, vol, name, writer);
   if (name.includes("/")) throw new VshError(`volume name '${name}' must not contain '/'`);
   const { xml } = await ctx.conn.call("storagePoolGetXmlDesc", { pool: p, flags: 0 });
   const dir = /<target>\s*<path>([^<]*)<\/path>/.exec(xml)?.[1];
   if (!dir || !connectionIsLocal(ctx) || !exists(dir)) {
     throw new VshError(
       `pool '${p.name}' has no target directory on this machine: ` +
-        "images in remote pools are not supported yet",
+        `${writer} cannot write remote volumes`,
     );
   }
   const path = `${dir.replace(/\/+$/, "")}/${name}`;
@@ -372,7 +390,7 @@ function rewriteDerived(f: ImageFile, msg: string): string {
 
 /**
  * Opens and closes the image once, so that a failure to open it reads as qemu-img's
- * "Could not open 'NAME': why".
+ * "Could not open 'NAME': why". (A remote file: inside {@link readVolumes}.)
  */
 export async function checkOpens(
   f: ImageFile,

@@ -16,6 +16,7 @@ import {
   outputFormat,
   poolOpt,
   preallocation,
+  readVolumes,
   resolveImage,
   showPath,
 } from "./common.ts";
@@ -33,11 +34,15 @@ function canonical(path: string): string {
   }
 }
 
-/** The image and (with `chain`) its backing files, named as qemu-img names them. */
+/**
+ * The image and (with `chain`) its backing files, named as qemu-img names them. The backing
+ * files of a remote image are remote too: they join `files` (see readVolumes).
+ */
 async function describeChain(
   top: ImageFile,
   format: string | undefined,
   chain: boolean,
+  files: ImageFile[],
 ): Promise<ImageInfo[]> {
   // Only what info needs loads (not the whole library): a one-shot image-info starts sooner.
   const [{ describeImage }, { resolveBackingPath }] = await Promise.all([
@@ -65,10 +70,15 @@ async function describeChain(
     if (info.backingFilename === undefined) break;
     info.fullBackingFilename = resolveBackingPath(cur.shown, info.backingFilename);
     if (!chain) break;
-    cur = {
+    const next: ImageFile = {
       path: resolveBackingPath(cur.path, info.backingFilename),
       shown: info.fullBackingFilename,
     };
+    if (cur.remote) {
+      next.remote = {};
+      files.push(next);
+    }
+    cur = next;
     fmt = info.backingFormat;
   }
   return images;
@@ -93,7 +103,12 @@ export const imageInfoCmd = defineCommand({
     const lib = await import("../../disk/ops/info.ts");
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
-    const images = await describeChain(f, format, opts["backing-chain"]);
+    const files = [f];
+    const images = await readVolumes(
+      ctx,
+      files,
+      () => describeChain(f, format, opts["backing-chain"], files),
+    );
     const r = new Result().print(images.map(lib.infoText).join("\n"));
     const objs = images.map(lib.infoJson);
     r.data = opts["backing-chain"] ? objs : objs[0];
@@ -128,11 +143,13 @@ export const imageMapCmd = defineCommand({
       : cvtnum("max length", opts["max-length"]);
     const f = await resolveImage(ctx, opts.file!, opts.pool);
     const format = inputFormat(opts.format, f);
-    await checkOpens(f, format);
-    const m = await disk(
-      [f],
-      () => lib.imageMap(f.path, { format, startOffset: start, maxLength: max }),
-    );
+    const m = await readVolumes(ctx, [f], async () => {
+      await checkOpens(f, format);
+      return await disk(
+        [f],
+        () => lib.imageMap(f.path, { format, startOffset: start, maxLength: max }),
+      );
+    });
     for (const e of m.entries) if (e.filename !== undefined) e.filename = showPath(f, e.filename);
     const shown = lib.renderMap(m.entries);
     const r = new Result();
@@ -168,10 +185,17 @@ export const imageCheckCmd = defineCommand({
     if (repair !== undefined && repair !== "leaks" && repair !== "all") {
       throw new VshError("Invalid option for --repair: expecting 'leaks' or 'all'");
     }
-    const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const f = await resolveImage(
+      ctx,
+      opts.file!,
+      opts.pool,
+      repair === undefined ? undefined : "image-check --repair",
+    );
     const format = inputFormat(opts.format, f);
-    await checkOpens(f, format);
-    const c = await disk([f], () => lib.imageCheck(f.path, { format, repair }));
+    const c = await readVolumes(ctx, [f], async () => {
+      await checkOpens(f, format);
+      return await disk([f], () => lib.imageCheck(f.path, { format, repair }));
+    });
     const r = new Result();
     for (const line of c.stderr.split("\n")) if (line) r.error(line);
     r.print(c.text);
@@ -206,12 +230,14 @@ export const imageCompareCmd = defineCommand({
     const f2 = await resolveImage(ctx, opts.file2!, opts.pool2);
     const format1 = inputFormat(opts.format, f1);
     const format2 = inputFormat(opts.format2, f2);
-    await checkOpens(f1, format1);
-    await checkOpens(f2, format2);
-    const c = await disk(
-      [f1, f2],
-      () => lib.imageCompare(f1.path, f2.path, { format1, format2, strict: opts.strict }),
-    );
+    const c = await readVolumes(ctx, [f1, f2], async () => {
+      await checkOpens(f1, format1);
+      await checkOpens(f2, format2);
+      return await disk(
+        [f1, f2],
+        () => lib.imageCompare(f1.path, f2.path, { format1, format2, strict: opts.strict }),
+      );
+    });
     const r = new Result().print(c.text);
     const data: Record<string, unknown> = { identical: c.identical };
     if (c.mismatchOffset !== undefined) data["mismatch-offset"] = c.mismatchOffset;
@@ -272,19 +298,21 @@ export const imageMeasureCmd = defineCommand({
     if (opts.file !== undefined) {
       const f = await resolveImage(ctx, opts.file, opts.pool);
       sourceFormat = inputFormat(opts["source-format"], f);
-      await checkOpens(f, sourceFormat);
       files.push(f);
     }
-    const m = await disk(files, () =>
-      lib.imageMeasure({
-        source: files[0]?.path,
-        sourceFormat,
-        size,
-        outputFormat: format,
-        clusterSize,
-        refcountBits,
-        preallocation: prealloc,
-      }));
+    const m = await readVolumes(ctx, files, async () => {
+      if (files[0]) await checkOpens(files[0], sourceFormat);
+      return await disk(files, () =>
+        lib.imageMeasure({
+          source: files[0]?.path,
+          sourceFormat,
+          size,
+          outputFormat: format,
+          clusterSize,
+          refcountBits,
+          preallocation: prealloc,
+        }));
+    });
     const r = new Result().print(m.text);
     r.data = m.json;
     return r;

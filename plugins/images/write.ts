@@ -19,6 +19,7 @@ import {
   poolOpt,
   PREALLOCATION,
   progressBar,
+  readVolumes,
   refreshPool,
   resolveImage,
   resolveTarget,
@@ -97,7 +98,7 @@ export const imageCreateCmd = defineCommand({
   },
   async handler(ctx, opts) {
     const lib = await diskLib();
-    const target = await resolveTarget(ctx, opts.file!, opts.pool);
+    const target = await resolveTarget(ctx, opts.file!, opts.pool, "image-create");
     const format = outputFormat(opts.format, `${target.shown}: `);
     const backingFormat = opts["backing-format"];
     guardOverwrite(target, opts.force);
@@ -206,24 +207,27 @@ export const imageConvertCmd = defineCommand({
     const create = format === "qcow2" ? creationOptions(opts) : {};
     const source = await resolveImage(ctx, opts.source!, opts.pool);
     const sourceFormat = inputFormat(opts["source-format"], source);
-    await checkOpens(source, sourceFormat);
-    const target = await resolveTarget(ctx, opts.target!, opts["target-pool"]);
-    guardOverwrite(target, opts.force);
-    const bar = progressBar(opts.progress);
-    let done;
-    try {
-      done = await disk([source, target], () =>
-        lib.convertImage(source.path, target.path, {
-          sourceFormat,
-          outputFormat: format,
-          compress: opts.compress,
-          sparseSize,
-          create,
-          progress: bar.update,
-        }));
-    } finally {
-      bar.end();
-    }
+    const done = await readVolumes(ctx, [source], async () => {
+      await checkOpens(source, sourceFormat);
+      const target = await resolveTarget(ctx, opts.target!, opts["target-pool"], "image-convert");
+      guardOverwrite(target, opts.force);
+      const bar = progressBar(opts.progress);
+      try {
+        const r = await disk([source, target], () =>
+          lib.convertImage(source.path, target.path, {
+            sourceFormat,
+            outputFormat: format,
+            compress: opts.compress,
+            sparseSize,
+            create,
+            progress: bar.update,
+          }));
+        return { ...r, target };
+      } finally {
+        bar.end();
+      }
+    });
+    const target = done.target;
     await refreshPool(ctx, target.newInPool);
     const r = new Result();
     r.data = {
@@ -263,7 +267,7 @@ export const imageResizeCmd = defineCommand({
   async handler(ctx: ShellContext, opts) {
     const lib = await diskLib();
     const size = parseResize(opts.size!);
-    const f = await resolveImage(ctx, opts.file!, opts.pool);
+    const f = await resolveImage(ctx, opts.file!, opts.pool, "image-resize");
     const format = inputFormat(opts.format, f);
     await checkOpens(f, format, false);
     const res = await disk(

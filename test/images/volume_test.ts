@@ -61,7 +61,7 @@ Deno.test("image commands take storage volumes of the connection", async () => {
     assertEquals(
       far.stderr,
       `error: volume 'far.qcow2' (${dir}/not-here/far.qcow2) is not a file on this machine: ` +
-        "images of remote volumes are not supported yet\n",
+        `connection 'test://${dir}/node.xml' cannot download volumes\n`,
     );
     assertEquals(far.ok, false);
 
@@ -86,7 +86,7 @@ Deno.test("image commands take storage volumes of the connection", async () => {
     assertEquals(
       farNew.stderr,
       "error: pool 'farpool' has no target directory on this machine: " +
-        "images in remote pools are not supported yet\n",
+        "image-create cannot write remote volumes\n",
     );
   } finally {
     await vsh.close();
