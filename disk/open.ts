@@ -148,6 +148,15 @@ async function openChain(
     if (file instanceof StreamFile) {
       // Refcount blocks are read synchronously: a file read by download has them at hand.
       await file.pin(img.reftable.filter((o) => o > 0).map((o) => [o, img.clusterSize]));
+      // So is the file's layout, for the block status of a metadata-preallocated image. (A
+      // failure to tell comes again, as for a local file, at the first block status.)
+      let prealloc = false;
+      try {
+        prealloc = img.detectMetadataPreallocation();
+      } catch {
+        prealloc = false;
+      }
+      if (prealloc) await file.learnLayout();
     }
     const b = img.header.backingFile;
     if (b !== undefined && opts.backing !== false) {

@@ -45,15 +45,22 @@ const DEFAULT_CACHE = 32 * 1024 * 1024;
 const MAX_PINNED = 64 * 1024 * 1024;
 // One download covers at most this many bytes (and at most half the cache).
 const MAX_RUN = 16 * 1024 * 1024;
+// The layout keeps at most this many runs of data and holes (a few MiB).
+const MAX_RUNS = 100_000;
 
-/** One cached chunk: its bytes (null: all zeros) and its holes, when the download said. */
+/** One cached chunk: its bytes (null: all zeros, never written). */
 interface Chunk {
   /** Bytes of the file in the chunk (less than the chunk size only at the end). */
   length: number;
   bytes: Uint8Array | null;
-  /** Hole runs [start, end) within the chunk, in order; null when unknown. */
-  holes: Array<[number, number]> | null;
   pinned: boolean;
+}
+
+/** A run of the file's layout: [start, end) is stored data, or a hole. */
+interface Run {
+  start: number;
+  end: number;
+  data: boolean;
 }
 
 /**
@@ -95,6 +102,10 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
   #pinBudget = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** What downloads showed of the file's data and holes: sorted, disjoint, merged. */
+  #layout: Run[] = [];
+  /** Downloads do not report holes: the layout stays unknown. */
+  #dense = false;
 
   /** A file read through `opts.read`. */
   constructor(opts: StreamFileOptions) {
@@ -211,46 +222,20 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
   }
 
   /**
-   * Where the next data and hole start at or after `offset`, from what the cache knows, or
-   * null when it cannot tell (the caller then treats everything as data).
+   * Where the next data and hole start at or after `offset`, from what downloads have shown
+   * of the file's layout, or null when they have not covered it (the caller then treats
+   * everything as data). {@link learnLayout} covers the whole file.
    */
   seekDataHole(offset: number): { data: number; hole: number } | null {
     let data = -1;
     for (let pos = offset; pos < this.size;) {
-      const ci = Math.floor(pos / this.#chunk);
-      const c = this.#cache.get(ci);
-      if (!c?.holes) return null;
-      const base = ci * this.#chunk;
-      const next = this.#nextBoundary(c, pos - base, data < 0);
-      if (next !== null) {
-        if (data >= 0) return { data, hole: base + next };
-        data = base + next;
-        pos = data;
-        continue;
-      }
-      pos = base + this.#chunk;
+      const r = this.#layoutAt(pos);
+      if (!r) return null;
+      if (data < 0 && r.data) data = pos;
+      else if (data >= 0 && !r.data) return { data, hole: pos };
+      pos = r.end;
     }
     return data < 0 ? { data: this.size, hole: this.size } : { data, hole: this.size };
-  }
-
-  // Within chunk `c`, the first position at or after `rel` that is data (`wantData`) or a
-  // hole; null when there is none in the chunk.
-  #nextBoundary(c: Chunk, rel: number, wantData: boolean): number | null {
-    const holes = c.holes!;
-    const len = c.length;
-    for (let p = rel; p < len;) {
-      const h = holes.find(([s, e]) => e > p && s <= p);
-      if (h) {
-        if (!wantData) return p;
-        p = h[1];
-        continue;
-      }
-      if (wantData) return p;
-      const nextHole = holes.find(([s]) => s > p);
-      if (!nextHole) return null;
-      p = nextHole[0];
-    }
-    return null;
   }
 
   async blockStatus(offset: number, length: number): Promise<BlockExtent> {
@@ -265,33 +250,78 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
     return { ...base, length: run.end - offset, zero: true, data: false };
   }
 
+  /**
+   * Downloads the whole file once, keeping only where its data and holes are, so that
+   * {@link seekDataHole} knows all of it. Costs the file's data, not its size.
+   */
+  async learnLayout(): Promise<void> {
+    this.#checkOpen();
+    if (this.#dense || this.size === 0) return;
+    await this.#serial(() => this.#download(0, this.size, null));
+  }
+
   // The run of data or of holes that `offset` is in, up to `end`; data is null when the
-  // downloads did not say where the holes are (then the whole range counts as data).
+  // downloads do not say where the holes are (then the whole range counts as data).
   async #runAt(offset: number, end: number): Promise<{ data: boolean | null; end: number }> {
     let kind: boolean | undefined;
     let probe = 1;
-    let fetched = new Map<number, Chunk>();
     for (let pos = offset; pos < end;) {
-      const ci = Math.floor(pos / this.#chunk);
-      let c = this.#get(ci) ?? fetched.get(ci);
-      if (!c) {
-        const left = Math.ceil(end / this.#chunk) - ci;
+      let r = this.#layoutAt(pos);
+      if (!r && !this.#dense) {
         // A long run of holes comes down in ever larger ranges.
-        fetched = await this.#fetch(ci, Math.min(probe, left));
+        const ci = Math.floor(pos / this.#chunk);
+        await this.#fetch(ci, Math.min(probe, Math.ceil(end / this.#chunk) - ci));
         probe = Math.min(probe * 2, this.#maxRun);
-        c = fetched.get(ci)!;
+        r = this.#layoutAt(pos);
       }
-      if (!c.holes) return { data: null, end };
-      const base = ci * this.#chunk;
-      const rel = pos - base;
-      const inHole = c.holes.some(([s, e]) => s <= rel && rel < e);
-      if (kind === undefined) kind = !inHole;
-      else if (kind === inHole) return { data: kind, end: pos };
-      const next = this.#nextBoundary(c, rel, !kind);
-      if (next !== null) return { data: kind, end: Math.min(end, base + next) };
-      pos = base + this.#chunk;
+      if (!r) return { data: null, end };
+      if (kind === undefined) kind = r.data;
+      else if (kind !== r.data) return { data: kind, end: pos };
+      pos = r.end;
     }
     return { data: kind ?? true, end };
+  }
+
+  // The known run (data or hole) holding `pos`, or undefined.
+  #layoutAt(pos: number): { data: boolean; end: number } | undefined {
+    const runs = this.#layout;
+    let lo = 0, hi = runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (runs[mid].end <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = runs[lo];
+    return r && r.start <= pos ? r : undefined;
+  }
+
+  // Records [start, end) as data or a hole; what was known of the range gives way.
+  #learn(start: number, end: number, data: boolean): void {
+    if (end <= start) return;
+    const runs = this.#layout;
+    let lo = 0, hi = runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (runs[mid].end < start) lo = mid + 1;
+      else hi = mid;
+    }
+    // Runs from `lo` on touch or follow the new one; those that overlap or touch it go.
+    let i = lo;
+    const put: Run[] = [];
+    for (; i < runs.length && runs[i].start <= end; i++) {
+      const r = runs[i];
+      if (r.data === data) {
+        start = Math.min(start, r.start);
+        end = Math.max(end, r.end);
+      } else {
+        if (r.start < start) put.push({ start: r.start, end: start, data: r.data });
+        if (r.end > end) put.push({ start: end, end: r.end, data: r.data });
+      }
+    }
+    put.push({ start, end, data });
+    put.sort((a, b) => a.start - b.start);
+    if (runs.length - (i - lo) + put.length > MAX_RUNS) return; // too fragmented to keep
+    runs.splice(lo, i - lo, ...put);
   }
 
   /**
@@ -299,67 +329,79 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
    * them and returns them (the cache may already have let the first ones go).
    */
   #fetch(first: number, n: number): Promise<Map<number, Chunk>> {
-    const run = this.#queue.then(() => this.#download(first, n));
+    return this.#serial(async () => {
+      const start = first * this.#chunk;
+      const chunks = await this.#download(start, Math.min(n * this.#chunk, this.size - start), []);
+      const out = new Map<number, Chunk>();
+      chunks!.forEach((c, k) => {
+        out.set(first + k, c);
+        this.#put(first + k, c);
+      });
+      return out;
+    });
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
     this.#queue = run.catch(() => {});
     return run;
   }
 
-  async #download(first: number, n: number): Promise<Map<number, Chunk>> {
+  // One download of [start, start + length): into chunks (`into`, filled) unless null, and
+  // into the layout when the download reports holes.
+  async #download(start: number, length: number, into: Chunk[] | null): Promise<Chunk[] | null> {
     this.#checkOpen();
+    if (length <= 0) return into;
     const cs = this.#chunk;
-    const start = first * cs;
-    const length = Math.min(n * cs, this.size - start);
-    const out = new Map<number, Chunk>();
-    if (length <= 0) return out;
-    const chunks: Chunk[] = [];
-    for (let k = 0; k < Math.ceil(length / cs); k++) {
-      chunks.push({ length: Math.min(cs, length - k * cs), bytes: null, holes: [], pinned: false });
-    }
-    let pos = 0;
-    const holeUpTo = (stop: number) => {
-      while (pos < stop) {
-        const k = Math.floor(pos / cs);
-        const rel = pos - k * cs;
-        const upto = Math.min(stop, (k + 1) * cs) - k * cs;
-        const holes = chunks[k].holes!;
-        const lastHole = holes[holes.length - 1];
-        if (lastHole && lastHole[1] === rel) lastHole[1] = upto;
-        else holes.push([rel, upto]);
-        pos = k * cs + upto;
+    if (into) {
+      for (let k = 0; k < Math.ceil(length / cs); k++) {
+        into.push({ length: Math.min(cs, length - k * cs), bytes: null, pinned: false });
       }
+    }
+    const runs: Run[] = [];
+    const note = (from: number, to: number, data: boolean) => {
+      const last = runs[runs.length - 1];
+      if (last && last.data === data && last.end === from) last.end = to;
+      else runs.push({ start: from, end: to, data });
     };
+    let pos = 0;
     let sparse: boolean;
     try {
       sparse = await this.#reader(start, length, (c) => {
         if (!(c instanceof Uint8Array)) {
-          holeUpTo(Math.min(length, pos + c.hole));
+          const to = Math.min(length, pos + c.hole);
+          note(start + pos, start + to, false);
+          pos = to;
           return;
         }
-        let from = 0;
-        while (from < c.length && pos < length) {
+        const n = Math.min(c.length, length - pos);
+        note(start + pos, start + pos + n, true);
+        for (let from = 0; into && from < n;) {
           const k = Math.floor(pos / cs);
+          const ch = into[k];
           const rel = pos - k * cs;
-          const ch = chunks[k];
-          const take = Math.min(c.length - from, ch.length - rel);
+          const take = Math.min(n - from, ch.length - rel);
           ch.bytes ??= new Uint8Array(ch.length);
           ch.bytes.set(c.subarray(from, from + take), rel);
           from += take;
           pos += take;
         }
+        if (!into) pos += n;
       });
     } catch (e) {
       if (e instanceof DiskError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
       throw new DiskError("io", `Could not read '${this.filename}': ${msg}`);
     }
-    // A file shorter than expected reads as zeros (and holes) past its end.
-    holeUpTo(length);
-    chunks.forEach((c, k) => {
-      if (!sparse) c.holes = null;
-      out.set(first + k, c);
-      this.#put(first + k, c);
-    });
-    return out;
+    if (!sparse) {
+      this.#dense = true;
+      this.#layout = [];
+      return into;
+    }
+    // A file shorter than expected reads as zeros (a hole) past its end.
+    note(start + pos, start + length, false);
+    for (const r of runs) this.#learn(r.start, r.end, r.data);
+    return into;
   }
 
   // A cached chunk, marked as the most recently used.
@@ -431,5 +473,6 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
     this.#cached = 0;
     this.#pinned = 0;
     this.#pinBudget = 0;
+    this.#layout = [];
   }
 }

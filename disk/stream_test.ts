@@ -101,6 +101,13 @@ Deno.test("images over a stream read as the same files opened here", async () =>
         assertEquals(check.value, await imageCheck(path));
       }
     }
+    // A metadata-preallocated image asks its file where the holes are, synchronously: the
+    // whole layout comes down at open (its data, not its size).
+    const pre = `${dir}/pre.qcow2`;
+    await qemuImg(["create", "-q", "-f", "qcow2", "-o", "preallocation=metadata", pre, "64M"]);
+    await qemuIo(pre, ["write -P 1 1M 64k"]);
+    const preMap = await viaStreams([pre], () => imageMap(pre));
+    assertEquals(preMap.value, await imageMap(pre));
     // Without hole information a raw file is all data, as a local file without SEEK_DATA.
     const dense = await viaStreams([base], () => imageMap(base), { sparse: false });
     assertEquals(dense.value.entries.map((e) => [e.start, e.length, e.data]), [[
@@ -175,6 +182,13 @@ Deno.test("a stream file is read-only, reads synchronously only what it holds, a
     for (const at of [0, 64 * 1024, 70 * 1024, 300 * 1024, 400 * 1024, 600 * 1024, 1 << 20]) {
       assertEquals(file.seekDataHole(at), local.seekDataHole(at), `at ${at}`);
       assertEquals(await file.blockStatus(at, 1 << 20), await local.blockStatus(at, 1 << 20));
+    }
+    // learnLayout() knows it all without keeping the bytes.
+    const learner = fakeRemote(path, { chunkSize: 64 * 1024 }).file;
+    await learner.learnLayout();
+    assertEquals(learner.cachedBytes, 0);
+    for (const at of [0, 70 * 1024, 300 * 1024, 600 * 1024]) {
+      assertEquals(learner.seekDataHole(at), local.seekDataHole(at), `at ${at}`);
     }
     local.closeSync();
     await file.close();
