@@ -107,8 +107,21 @@ async function setUp(d: PrivateLibvirtd, work: string): Promise<Setup> {
   await ns(
     "sh",
     "-c",
-    `cp ${dir}/solo.qcow2 ${dir}/cut.qcow2 && truncate -s 200000 ${dir}/cut.qcow2`,
+    `cp ${dir}/solo.qcow2 ${dir}/cut.qcow2 && truncate -s 200000 ${dir}/cut.qcow2 && ` +
+      `cp ${dir}/solo.qcow2 ${dir}/cut2.qcow2 && truncate -s 100000 ${dir}/cut2.qcow2`,
   );
+  // Block status of a metadata-preallocated image asks the file where its holes are.
+  await qemu(
+    "create",
+    "-q",
+    "-f",
+    "qcow2",
+    "-o",
+    "preallocation=metadata",
+    `${dir}/pre.qcow2`,
+    "32M",
+  );
+  await io("qcow2", `${dir}/pre.qcow2`, "write -P 7 1M 64k");
   await ns("mkdir", "-p", "/var/lib/libvirt/elsewhere");
   await qemu("create", "-q", "-f", "qcow2", "/var/lib/libvirt/elsewhere/lost.qcow2", "1M");
   await qemu(
@@ -149,6 +162,7 @@ Deno.test({
           ["image-map --pool p top.qcow2", ["map", top]],
           [`image-map ${dir}/mid.qcow2`, ["map", `${dir}/mid.qcow2`]],
           [`image-map ${dir}/base.raw`, ["map", `${dir}/base.raw`]],
+          [`image-map ${dir}/pre.qcow2`, ["map", `${dir}/pre.qcow2`]],
           [`image-snapshot --list ${top}`, ["snapshot", "-l", top]],
           [`image-measure --format qcow2 ${top}`, ["measure", "-O", "qcow2", top]],
         ];
@@ -232,18 +246,20 @@ Deno.test({
       await t.step("truncated and orphaned images fail clearly, as local copies do", async () => {
         // The same bytes, copied here, give the library's local result: the remote one must
         // be the same, path aside.
-        const local = `${work}/cut.qcow2`;
-        // (cp keeps the holes, so "disk size" stays the same.)
-        assertEquals((await run("cp", [`${s!.hostDir}/cut.qcow2`, local], work)).code, 0);
-        for (const cmd of ["image-info", "image-check", "image-map"]) {
-          const far = await within(20000, cmd, vsh.run(`${cmd} ${dir}/cut.qcow2`));
-          const here = await vsh.run(`${cmd} ${local}`);
-          const norm = (x: string) => x.replaceAll(`${dir}/`, "").replaceAll(`${work}/`, "");
-          assertEquals(
-            [norm(far.stdout), norm(far.stderr), far.ok],
-            [norm(here.stdout), norm(here.stderr), here.ok],
-            cmd,
-          );
+        for (const name of ["cut.qcow2", "cut2.qcow2"]) {
+          const local = `${work}/${name}`;
+          // (cp keeps the holes, so "disk size" stays the same.)
+          assertEquals((await run("cp", [`${s!.hostDir}/${name}`, local], work)).code, 0);
+          for (const cmd of ["image-info", "image-check", "image-map"]) {
+            const far = await within(20000, cmd, vsh.run(`${cmd} ${dir}/${name}`));
+            const here = await vsh.run(`${cmd} ${local}`);
+            const norm = (x: string) => x.replaceAll(`${dir}/`, "").replaceAll(`${work}/`, "");
+            assertEquals(
+              [norm(far.stdout), norm(far.stderr), far.ok],
+              [norm(here.stdout), norm(here.stderr), here.ok],
+              `${cmd} ${name}`,
+            );
+          }
         }
         const map = await vsh.run(`image-map ${dir}/cut.qcow2`);
         assertEquals(map.stderr, "error: L2 table at 0x40000 is past the end of the image file\n");
