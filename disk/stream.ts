@@ -63,6 +63,19 @@ interface Run {
   data: boolean;
 }
 
+/** What the openings of one file share: its cache, its layout, its queue of downloads. */
+class Shared {
+  cache = new Map<number, Chunk>();
+  cached = 0;
+  pinned = 0;
+  pinBudget = 0;
+  queue: Promise<unknown> = Promise.resolve();
+  /** What downloads showed of the file's data and holes: sorted, disjoint, merged. */
+  layout: Run[] = [];
+  /** Downloads do not report holes: the layout stays unknown. */
+  dense = false;
+}
+
 /**
  * A read-only file reached through a {@link RangeReader}, with the public surface of a
  * {@link FileDevice} so that image formats open on top of it as on a local file. Synchronous
@@ -91,24 +104,18 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
   readonly filename: string;
   readonly readOnly = true;
   readonly size: number;
+  readonly #opts: StreamFileOptions;
   readonly #allocation: number;
   readonly #reader: RangeReader;
   readonly #chunk: number;
   readonly #cacheSize: number;
   readonly #maxRun: number;
-  #cache = new Map<number, Chunk>();
-  #cached = 0;
-  #pinned = 0;
-  #pinBudget = 0;
-  #queue: Promise<unknown> = Promise.resolve();
+  #s = new Shared();
   #closed = false;
-  /** What downloads showed of the file's data and holes: sorted, disjoint, merged. */
-  #layout: Run[] = [];
-  /** Downloads do not report holes: the layout stays unknown. */
-  #dense = false;
 
   /** A file read through `opts.read`. */
   constructor(opts: StreamFileOptions) {
+    this.#opts = opts;
     this.filename = opts.filename;
     this.size = opts.size;
     this.#allocation = opts.allocation;
@@ -119,6 +126,16 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
     }
     this.#cacheSize = Math.max(opts.cacheSize ?? DEFAULT_CACHE, this.#chunk);
     this.#maxRun = Math.max(1, Math.floor(Math.min(MAX_RUN, this.#cacheSize / 2) / this.#chunk));
+  }
+
+  /**
+   * Another opening of the same file (its own close) sharing this one's cache, layout and
+   * downloads: an image opened twice is downloaded once.
+   */
+  reopen(): StreamFile {
+    const other = new StreamFile(this.#opts);
+    other.#s = this.#s;
+    return other;
   }
 
   /**
@@ -136,7 +153,7 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
 
   /** Bytes held in the cache (pinned chunks included). */
   get cachedBytes(): number {
-    return this.#cached;
+    return this.#s.cached;
   }
 
   async read(offset: number, buf: Uint8Array): Promise<void> {
@@ -152,7 +169,7 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
         let last = ci;
         while (
           (last + 1) * this.#chunk < end && last + 1 - ci < this.#maxRun &&
-          !this.#cache.has(last + 1)
+          !this.#s.cache.has(last + 1)
         ) last++;
         const got = await this.#fetch(ci, last - ci + 1);
         for (let k = ci; k <= last && pos < end; k++) {
@@ -207,16 +224,16 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
         if (!c) {
           // Runs of missing chunks come down together.
           let n = 1;
-          while (ci + n <= last && !this.#cache.has(ci + n)) n++;
+          while (ci + n <= last && !this.#s.cache.has(ci + n)) n++;
           await this.#fetch(ci, n);
-          c = this.#cache.get(ci);
+          c = this.#s.cache.get(ci);
           if (!c) continue; // a run too long to cache: over the pin budget anyway
         }
         if (c.pinned) continue;
-        if (this.#pinBudget + c.length > MAX_PINNED) return;
+        if (this.#s.pinBudget + c.length > MAX_PINNED) return;
         c.pinned = true;
-        this.#pinBudget += c.length;
-        this.#pinned += c.bytes?.length ?? 0;
+        this.#s.pinBudget += c.length;
+        this.#s.pinned += c.bytes?.length ?? 0;
       }
     }
   }
@@ -256,7 +273,7 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
    */
   async learnLayout(): Promise<void> {
     this.#checkOpen();
-    if (this.#dense || this.size === 0) return;
+    if (this.#s.dense || this.size === 0) return;
     await this.#serial(() => this.#download(0, this.size, null));
   }
 
@@ -267,7 +284,7 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
     let probe = 1;
     for (let pos = offset; pos < end;) {
       let r = this.#layoutAt(pos);
-      if (!r && !this.#dense) {
+      if (!r && !this.#s.dense) {
         // A long run of holes comes down in ever larger ranges.
         const ci = Math.floor(pos / this.#chunk);
         await this.#fetch(ci, Math.min(probe, Math.ceil(end / this.#chunk) - ci));
@@ -284,7 +301,7 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
 
   // The known run (data or hole) holding `pos`, or undefined.
   #layoutAt(pos: number): { data: boolean; end: number } | undefined {
-    const runs = this.#layout;
+    const runs = this.#s.layout;
     let lo = 0, hi = runs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -298,7 +315,7 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
   // Records [start, end) as data or a hole; what was known of the range gives way.
   #learn(start: number, end: number, data: boolean): void {
     if (end <= start) return;
-    const runs = this.#layout;
+    const runs = this.#s.layout;
     let lo = 0, hi = runs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -342,8 +359,8 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn);
-    this.#queue = run.catch(() => {});
+    const run = this.#s.queue.then(fn);
+    this.#s.queue = run.catch(() => {});
     return run;
   }
 
@@ -394,8 +411,8 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
       throw new DiskError("io", `Could not read '${this.filename}': ${msg}`);
     }
     if (!sparse) {
-      this.#dense = true;
-      this.#layout = [];
+      this.#s.dense = true;
+      this.#s.layout = [];
       return into;
     }
     // A file shorter than expected reads as zeros (a hole) past its end.
@@ -406,24 +423,24 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
 
   // A cached chunk, marked as the most recently used.
   #get(ci: number): Chunk | undefined {
-    const c = this.#cache.get(ci);
+    const c = this.#s.cache.get(ci);
     if (c && !c.pinned) {
-      this.#cache.delete(ci);
-      this.#cache.set(ci, c);
+      this.#s.cache.delete(ci);
+      this.#s.cache.set(ci, c);
     }
     return c;
   }
 
   #put(ci: number, c: Chunk): void {
-    const old = this.#cache.get(ci);
+    const old = this.#s.cache.get(ci);
     if (old) return;
-    this.#cache.set(ci, c);
-    this.#cached += c.bytes?.length ?? 0;
-    for (const [k, v] of this.#cache) {
-      if (this.#cached - this.#pinned <= this.#cacheSize) break;
+    this.#s.cache.set(ci, c);
+    this.#s.cached += c.bytes?.length ?? 0;
+    for (const [k, v] of this.#s.cache) {
+      if (this.#s.cached - this.#s.pinned <= this.#cacheSize) break;
       if (v.pinned) continue;
-      this.#cache.delete(k);
-      this.#cached -= v.bytes?.length ?? 0;
+      this.#s.cache.delete(k);
+      this.#s.cached -= v.bytes?.length ?? 0;
     }
   }
 
@@ -466,13 +483,11 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
     return Promise.resolve();
   }
 
-  /** Drops the cache; later reads fail. */
+  /**
+   * Later reads through this opening fail. What it downloaded stays with the other openings
+   * of {@link reopen}, and goes when the last is dropped.
+   */
   closeSync(): void {
     this.#closed = true;
-    this.#cache.clear();
-    this.#cached = 0;
-    this.#pinned = 0;
-    this.#pinBudget = 0;
-    this.#layout = [];
   }
 }

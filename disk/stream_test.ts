@@ -156,6 +156,14 @@ Deno.test("the chunk cache stays within its bound and serves repeated reads", as
       assertEquals(off % (64 * 1024), 0);
       assert(len <= 128 * 1024, `${len}`);
     }
+    // Another opening shares the cache: no download for what is held; closing one leaves the
+    // other working.
+    const again = file.reopen();
+    const held = ranges.length;
+    await again.read(4 * 1024 * 1024 - 100, new Uint8Array(100));
+    assertEquals(ranges.length, held);
+    await again.close();
+    await assertRejects(() => again.read(0, buf), DiskError, "closed");
     // Bytes past the end read as zeros without a download.
     const before = ranges.length;
     const tail = new Uint8Array(100).fill(1);

@@ -118,8 +118,14 @@ export async function readVolumes<T>(
   const lib = await import("../../disk/mod.ts");
   const reader = new VolumeReader(ctx.conn);
   const ours = new WeakSet<FileDevice>();
-  const open = async (path: string, vol: RemoteStorageVol): Promise<FileDevice> => {
-    const file: StreamFile = await volumeFile(lib.StreamFile, reader, path, vol);
+  // A file opened again (checked, then worked on) shares what the first opening downloaded.
+  const opened = new Map<string, StreamFile>();
+  const open = async (path: string, vol: () => Promise<RemoteStorageVol>) => {
+    let file = opened.get(path)?.reopen();
+    if (!file) {
+      file = await volumeFile(lib.StreamFile, reader, path, await vol());
+      opened.set(path, file);
+    }
     const dev = file.asFileDevice();
     ours.add(dev);
     return dev;
@@ -127,11 +133,10 @@ export async function readVolumes<T>(
   return await lib.withFileSource(async (path, parent) => {
     const f = files.find((f) => f.remote && f.path === path);
     if (f) {
-      f.remote!.vol ??= await lookupByPath(ctx.conn, path);
-      return await open(path, f.remote!.vol);
+      return await open(path, async () => f.remote!.vol ??= await lookupByPath(ctx.conn, path));
     }
     // The backing file of a remote image is on the same machine: a volume of the connection.
-    if (parent && ours.has(parent)) return await open(path, await lookupByPath(ctx.conn, path));
+    if (parent && ours.has(parent)) return await open(path, () => lookupByPath(ctx.conn, path));
     return undefined;
   }, fn);
 }
