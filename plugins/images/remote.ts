@@ -98,8 +98,8 @@ export function remoteReadProblem(ctx: ShellContext): string | undefined {
   return `connection '${ctx.conn.uri}' cannot download volumes`;
 }
 
-/** The image files of one command, with the remote ones read through the connection. */
-export interface VolumeFiles {
+/** An image file of a command: `remote` is set when it is a volume on another machine. */
+export interface MaybeRemote {
   path: string;
   remote?: RemoteVolume;
 }
@@ -111,7 +111,7 @@ export interface VolumeFiles {
  */
 export async function readVolumes<T>(
   ctx: ShellContext,
-  files: VolumeFiles[],
+  files: MaybeRemote[],
   fn: () => Promise<T>,
 ): Promise<T> {
   if (!files.some((f) => f.remote)) return await fn();
