@@ -3,9 +3,10 @@
 // compiled), else JavaScript loops over 32-bit words. Nothing is allocated per call on the common
 // paths, so convert can test every 4 KiB unit of a chunk.
 
-import { ffiAllowed, libcMem } from "./libc.ts";
+import { ffiAllowed, libcBound, libcMem } from "./libc.ts";
 
 const PIECE = 64 * 1024;
+const BIG = 16 * 1024;
 let zeros: Uint8Array | undefined;
 
 /** True when the bytes of `b` in [from, to) are all zero. */
@@ -14,12 +15,15 @@ export function isZero(b: Uint8Array, from = 0, to = b.length): boolean {
   const head = Math.min(to, from + 16);
   for (let i = from; i < head; i++) if (b[i] !== 0) return false;
   if (head >= to) return true;
-  const m = to - head >= 256 ? libcMem() : null;
+  // memcmp for large ranges, or once the C library is bound anyway (binding it costs about a
+  // millisecond: more than a JavaScript loop over a few small tables, as check walks).
+  const n = to - head;
+  const m = n >= BIG || (n >= 256 && libcBound()) ? libcMem() : null;
   if (m) {
     const z = zeros ??= new Uint8Array(PIECE);
     for (let p = head; p < to; p += PIECE) {
-      const n = Math.min(PIECE, to - p);
-      if (m.memcmp(b.subarray(p, p + n), z, n) !== 0) return false;
+      const k = Math.min(PIECE, to - p);
+      if (m.memcmp(b.subarray(p, p + k), z, k) !== 0) return false;
     }
     return true;
   }
@@ -80,7 +84,8 @@ export function firstNonZero(b: Uint8Array): number {
 
 /** True when `a` and `b` hold the same bytes in [from, to). */
 function sameRange(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
-  const m = to - from >= 256 ? libcMem() : null;
+  const n = to - from;
+  const m = n >= BIG || (n >= 256 && libcBound()) ? libcMem() : null;
   if (m) return m.memcmp(a.subarray(from, to), b.subarray(from, to), to - from) === 0;
   let i = from;
   if (((a.byteOffset + i) & 3) === ((b.byteOffset + i) & 3)) {

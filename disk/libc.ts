@@ -41,10 +41,22 @@ export function ffiAllowed(): boolean {
 function bind<T>(symbols: Record<string, Deno.ForeignFunction>): T | null {
   if (!ffiAllowed()) return null;
   try {
-    return Deno.dlopen("libc.so.6", symbols).symbols as unknown as T;
+    const lib = Deno.dlopen("libc.so.6", symbols).symbols as unknown as T;
+    bound = true;
+    return lib;
   } catch {
     return null;
   }
+}
+
+let bound = false;
+
+/**
+ * Whether some functions of the C library are bound already: a caller with little work to do
+ * uses the C library only then, rather than pay for binding it.
+ */
+export function libcBound(): boolean {
+  return bound;
 }
 
 let io: LibcIO | null | undefined;
