@@ -190,8 +190,12 @@ export class Qcow2Image implements BlockDevice {
     const rt = new Uint8Array(rtBytes);
     await file.read(h.refcountTableOffset, rt);
     const rtv = new DataView(rt.buffer);
-    img.reftable = new Array(rtBytes / 8);
-    for (let i = 0; i < rtBytes / 8; i++) img.reftable[i] = readU64(rtv, i * 8);
+    img.reftable = new Array(rtBytes / 8).fill(0);
+    // Most of the table is empty: only the entries that are set are decoded.
+    const words = new Int32Array(rt.buffer);
+    for (let i = 0; i < rtBytes / 8; i++) {
+      if (words[2 * i] | words[2 * i + 1]) img.reftable[i] = readU64(rtv, i * 8);
+    }
     // L1 table
     const l2Span = cs * img.l2Entries;
     const needL1 = Math.ceil(h.size / l2Span);
