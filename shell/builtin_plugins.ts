@@ -34,10 +34,18 @@ function findCommand(mod: Record<string, unknown>, name: string): CommandDef | u
   return undefined;
 }
 
+function loadModule(module: string): Promise<Record<string, unknown>> | undefined {
+  const load = LOADERS[module];
+  let mod = loadedModules.get(module);
+  if (!mod && load) {
+    loadedModules.set(module, mod = load());
+    mod.catch(() => {}); // a prefetch nobody awaits must not end the program
+  }
+  return mod;
+}
+
 async function realCommand(decl: Declaration): Promise<CommandDef> {
-  const load = LOADERS[decl.module];
-  let mod = loadedModules.get(decl.module);
-  if (!mod && load) loadedModules.set(decl.module, mod = load());
+  const mod = loadModule(decl.module);
   const cmd = mod && findCommand(await mod, decl.name);
   if (!cmd) throw new Error(`plugins/manifest.json is stale: run \`deno task manifest\``);
   return cmd;
@@ -64,6 +72,20 @@ export const BUILTIN_PLUGINS: Plugin[] = [
   ...(manifest as unknown as ManifestEntry[]).map(lazyPlugin),
   commands,
 ];
+
+/**
+ * Start loading the code of built-in command `name` (or alias) without waiting for it, so that
+ * a one-shot command's module loads while the connection opens.
+ */
+export function prefetchCommand(name: string): void {
+  for (const entry of manifest as unknown as ManifestEntry[]) {
+    const decl = entry.commands.find((c) => c.name === name || c.aliases?.includes(name));
+    if (decl) {
+      loadModule(decl.module);
+      return;
+    }
+  }
+}
 
 /** A registry holding the built-in plugins. */
 export function builtinRegistry(): Registry {
