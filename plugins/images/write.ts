@@ -189,7 +189,7 @@ export const imageConvertCmd = defineCommand({
     "target-pool": poolOpt("pool to write the target volume in"),
   },
   async handler(ctx, opts) {
-    const lib = await diskLib();
+    const lib = await import("../../disk/ops/convert.ts");
     const format = outputFormat(opts.format);
     let sparseSize: number | undefined;
     if (opts["sparse-size"] !== undefined) {
