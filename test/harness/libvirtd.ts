@@ -204,6 +204,14 @@ export async function startPrivateLibvirtd(
     "",
   ].join("\n");
   await Deno.writeTextFile(`${dir}/libvirtd.conf`, conf);
+  // Guests' VNC servers take ports from a range of this daemon's own: two daemons started at once
+  // would otherwise both pick 5900 and one guest would fail to start.
+  const vnc = freeTcpPort();
+  await Deno.writeTextFile(
+    `${dir}/qemu.conf`,
+    `${readText("/etc/libvirt/qemu.conf")}\nremote_display_port_min = ${vnc}\n` +
+      `remote_display_port_max = ${Math.min(vnc + 15, 65535)}\n`,
+  );
 
   // Bind mounts of directories inside `dir` (rather than tmpfs) keep the daemon's state visible
   // from outside its namespace, so stop() can find guest pid files.
@@ -218,6 +226,7 @@ export async function startPrivateLibvirtd(
     `D="${dir}"`,
     ...mounts,
     "mkdir -p /var/log/libvirt/qemu",
+    `touch /etc/libvirt/qemu.conf && mount --bind "$D/qemu.conf" /etc/libvirt/qemu.conf`,
     // virtlogd is a child of the shell that becomes libvirtd, and dies with it.
     `setpriv --pdeathsig SIGKILL virtlogd -p "$D/virtlogd.pid" &`,
     `exec libvirtd -f "$D/libvirtd.conf" -p "$D/libvirtd.pid"${
