@@ -33,7 +33,8 @@ function haveVirsh(): boolean {
 const virshPresent = haveVirsh();
 const vshCommand = Deno.env.get("VSH_SCENARIO_SOURCES") === "1"
   ? [Deno.execPath(), "run", "-A", "--quiet", `${root}main.ts`]
-  : [Deno.execPath(), "run", "-A", "--quiet", "--no-config", await bundle()];
+  // Each run's bundle has paths of its own: V8's code cache would keep an entry for every one.
+  : [Deno.execPath(), "run", "-A", "--quiet", "--no-config", "--no-code-cache", await bundle()];
 
 async function bundle(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "vsh-scenario-dist-" });
