@@ -105,7 +105,8 @@ function configuredUri(env: (name: string) => string | undefined): string | unde
   return m?.[1];
 }
 
-function exists(path: string): boolean {
+/** Whether `path` names something (a file, directory or socket) this process can stat. */
+export function exists(path: string): boolean {
   try {
     Deno.statSync(path);
     return true;

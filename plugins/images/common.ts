@@ -5,7 +5,7 @@ import type { Preallocation } from "../../disk/mod.ts";
 import { opt, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
-import { parseUri } from "../../virt/uri.ts";
+import { exists, parseUri } from "../../virt/uri.ts";
 import { parseUuid } from "../../virt/xml/uuid.ts";
 import { readVolumes, remoteReadProblem, type RemoteVolume } from "./remote.ts";
 
@@ -210,15 +210,6 @@ export function showPath(f: ImageFile, p: string): string {
   if (f.path === f.shown || !f.path.endsWith(f.shown)) return p;
   const prefix = f.path.slice(0, f.path.length - f.shown.length);
   return p.startsWith(prefix) ? p.slice(prefix.length) : p;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // A remote libvirtd's paths name files on another machine, even when the same path exists here.

@@ -9,28 +9,8 @@ import { assert, assertEquals } from "../assert.ts";
 import { type PrivateLibvirtd, startPrivateLibvirtd } from "../harness/libvirtd.ts";
 import { openShell, type ScriptShell } from "../../shell/script_api.ts";
 import { run } from "./_util.ts";
-
-const root = new URL("../..", import.meta.url).pathname;
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** vsh as a program: its status and output. */
-async function vshProgram(uri: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}main.ts`, "-q", "-c", uri, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { runVsh } from "../vsh_process.ts";
+import { exists } from "../../virt/uri.ts";
 
 /** Fails instead of hanging. */
 async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
@@ -183,7 +163,7 @@ Deno.test({
           assertEquals(data, JSON.parse(await qemu(...args, "--output=json")), cmd);
         }
         // The program itself prints the same bytes.
-        const p = await vshProgram(
+        const p = await runVsh(
           d.uri("qemu:///system"),
           "image-info",
           "--pool",
@@ -237,7 +217,7 @@ Deno.test({
           "error: pool 'p' has no target directory on this machine: image-create cannot write " +
             "remote volumes\n",
         );
-        const p = await vshProgram(d.uri("qemu:///system"), "image-resize", top, "+1M");
+        const p = await runVsh(d.uri("qemu:///system"), "image-resize", top, "+1M");
         assertEquals([p.code, p.stderr], [1, refusal(top, "image-resize")]);
         // Nothing changed.
         assertEquals((await vsh.run(`image-info ${top}`)).stdout, await qemu("info", top));

@@ -4,21 +4,11 @@
 
 import { assert, assertEquals } from "../assert.ts";
 import { type PrivateLibvirtd, startPrivateLibvirtd } from "../harness/libvirtd.ts";
+import { runVsh as vsh } from "../vsh_process.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const GiB = 1024 * 1024 * 1024;
 const MiB = 1024 * 1024;
-
-/** Run vsh with `args`; returns its status and output. */
-async function vsh(uri: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}main.ts`, "-q", "-c", uri, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 /** Bytes the file occupies on disk. */
 async function allocated(path: string): Promise<number> {
