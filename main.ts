@@ -1,7 +1,7 @@
 // The `vsh` program: parses virsh's options, loads plugins, connects, and runs a command, a
 // script on standard input, or the interactive shell.
 
-import { builtinRegistry, prefetchCommand } from "./shell/builtin_plugins.ts";
+import { builtinRegistry } from "./shell/builtin_plugins.ts";
 import { CliError, parseCli, usage } from "./shell/cli.ts";
 import { errorLines } from "./shell/errors.ts";
 import { formatGroupHelp } from "./shell/help.ts";
@@ -87,9 +87,6 @@ export async function main(argv: string[]): Promise<number> {
     keepaliveInterval: cli.keepaliveInterval,
     keepaliveCount: cli.keepaliveCount,
   });
-
-  // A one-shot command's code loads while the connection opens.
-  if (!interactive) prefetchCommand(cli.rest[0].trimStart().split(/[\s;]/, 1)[0]);
 
   if (cli.connect !== undefined) {
     // An explicit -c connects at once and a failure ends the program, as in virsh.

@@ -150,3 +150,21 @@ export const opt = {
     ...flags,
   }),
 };
+
+/**
+ * The command definitions a module exports, alone or in arrays (a plugin module's `default`, the
+ * plugin itself, is not one): how the manifest finds which module defines a command, and how a
+ * built-in command's code is found once its module has loaded.
+ */
+export function exportedCommands(mod: Record<string, unknown>): CommandDef[] {
+  const out: CommandDef[] = [];
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (
+      v !== null && typeof v === "object" && typeof (v as CommandDef).name === "string" &&
+      typeof (v as CommandDef).handler === "function"
+    ) out.push(v as CommandDef);
+  };
+  for (const [key, value] of Object.entries(mod)) if (key !== "default") visit(value);
+  return out;
+}

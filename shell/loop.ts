@@ -39,7 +39,6 @@ export async function runScriptLoop(
       } finally {
         shell.deferFlush = false;
       }
-      if (!lines.ready) out.flush();
     }
   }
   out.stdout("\n");

@@ -8,26 +8,12 @@ import networks from "../plugins/networks/mod.ts";
 import storage from "../plugins/storage/mod.ts";
 import snapshots from "../plugins/snapshots/mod.ts";
 import images from "../plugins/images/mod.ts";
-import type { CommandDef, Plugin } from "../shell/command.ts";
+import { type CommandDef, exportedCommands, type Plugin } from "../shell/command.ts";
 
 /** The plugins whose code loads on first use, in registration order. */
 export const LAZY_PLUGINS: Plugin[] = [domains, networks, storage, snapshots, images];
 
 const pluginsDir = new URL("../plugins/", import.meta.url);
-
-/** The command definitions a module exports, alone or in arrays. */
-export function exportedCommands(mod: Record<string, unknown>): CommandDef[] {
-  const out: CommandDef[] = [];
-  const visit = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (
-      v !== null && typeof v === "object" && typeof (v as CommandDef).name === "string" &&
-      typeof (v as CommandDef).handler === "function"
-    ) out.push(v as CommandDef);
-  };
-  for (const [key, value] of Object.entries(mod)) if (key !== "default") visit(value);
-  return out;
-}
 
 /** Which module (relative to plugins/) defines each command object. */
 async function definingModules(): Promise<Map<CommandDef, string>> {
