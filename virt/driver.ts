@@ -13,6 +13,11 @@ export type StreamChunk = Uint8Array | { hole: bigint };
 export interface DataStream {
   /** The next chunk, or null at the end of the data; rejects on a stream or connection error. */
   read(): Promise<StreamChunk | null>;
+  /**
+   * Like read(), but a data chunk may be a view of the stream's own buffer, valid only until the
+   * next call: it saves a copy per packet for a reader that copies the bytes anyway. Optional.
+   */
+  readView?(): Promise<StreamChunk | null>;
   /** Send bytes; resolves once they are handed to the transport (so memory stays flat). */
   write(data: Uint8Array): Promise<void>;
   /** Send a hole of `length` bytes (sparse streams only). */
@@ -36,4 +41,12 @@ export interface Driver {
   ): Promise<{ ret: ProcRet<P>; stream: DataStream }>;
   /** Close the connection and release resources. */
   close(): Promise<void>;
+}
+
+/**
+ * The cheapest way to read `stream` for a reader that copies (or is done with) each chunk before
+ * it reads the next: readView() where the stream offers it, else read().
+ */
+export function lendingReader(stream: DataStream): () => Promise<StreamChunk | null> {
+  return stream.readView ? () => stream.readView!() : () => stream.read();
 }

@@ -6,7 +6,7 @@ import type { FileDevice, RangeChunk, StreamFile } from "../../disk/mod.ts";
 import { DiskError } from "../../disk/errors.ts";
 import type { ShellContext } from "../../shell/mod.ts";
 import type { Connection } from "../../virt/connection.ts";
-import type { StreamChunk } from "../../virt/driver.ts";
+import { lendingReader } from "../../virt/driver.ts";
 import { ErrorCode, VirtError } from "../../virt/errors.ts";
 import type { RemoteStorageVol } from "../../virt/remote/protocol.ts";
 
@@ -78,8 +78,7 @@ class VolumeReader {
     let done = false;
     try {
       // Each lent packet is copied by onChunk before the next read, as readView() asks.
-      const lending = stream as Partial<{ readView(): Promise<StreamChunk | null> }>;
-      const read = lending.readView ? () => lending.readView!() : () => stream.read();
+      const read = lendingReader(stream);
       for (let c = await read(); c !== null; c = await read()) {
         onChunk(c instanceof Uint8Array ? c : { hole: Number(c.hole) });
       }

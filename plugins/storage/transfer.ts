@@ -6,7 +6,7 @@
 
 import { defineCommand, opt, parseULLOpt, Result, VshError } from "../../shell/mod.ts";
 import type { ShellContext } from "../../shell/mod.ts";
-import type { DataStream, StreamChunk } from "../../virt/driver.ts";
+import { type DataStream, lendingReader } from "../../virt/driver.ts";
 import { VirtError } from "../../virt/errors.ts";
 import { VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from "../../virt/remote/protocol.ts";
 import { type RemoteStorageVol, volInfo } from "../../virt/storage.ts";
@@ -220,8 +220,7 @@ export async function receiveInto(
   try {
     // A stream that can lend its bytes saves a copy per packet: each is copied into the
     // batch before the next read, as readView() asks.
-    const lending = stream as Partial<{ readView(): Promise<StreamChunk | null> }>;
-    const read = lending.readView ? () => lending.readView!() : () => stream.read();
+    const read = lendingReader(stream);
     for (let chunk = await read(); chunk !== null; chunk = await read()) {
       if (chunk instanceof Uint8Array) {
         await append(chunk);
