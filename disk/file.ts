@@ -53,6 +53,12 @@ export class FileDevice implements BlockDevice {
   readonly format = "file";
   readonly filename: string;
   readonly readOnly: boolean;
+  /**
+   * False: this file is on this machine, so synchronous reads and hole queries reach all of it.
+   * (A {@link StreamFile} is read by download: it must {@link pin} what will be read
+   * synchronously, and {@link learnLayout} before hole queries cover the file.)
+   */
+  readonly remote: boolean = false;
   #file: Deno.FsFile;
   #size: number;
   #pos = -1;
@@ -301,6 +307,16 @@ export class FileDevice implements BlockDevice {
     } catch (e) {
       throw ioError(e, `Could not flush '${this.filename}'`);
     }
+  }
+
+  /** Make `ranges` readable by {@link readSync}: a local file always is, so nothing to do. */
+  pin(_ranges: Array<[offset: number, length: number]>): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Make {@link seekDataHole} know the whole file: a local file always does. */
+  learnLayout(): Promise<void> {
+    return Promise.resolve();
   }
 
   /**

@@ -6,7 +6,6 @@ import { FileDevice } from "./file.ts";
 import { probeBytes } from "./probe.ts";
 import { Qcow2Image } from "./qcow2/image.ts";
 import { RawImage } from "./raw.ts";
-import { StreamFile } from "./stream.ts";
 
 /** Options for {@link openImage}. */
 export interface OpenImageOptions {
@@ -145,19 +144,6 @@ async function openChain(
     if (format === "vpc") return await (await import("./formats/vpc.ts")).VpcImage.open(file);
     if (format === "vmdk") return await (await import("./formats/vmdk.ts")).VmdkImage.open(file);
     const img = await Qcow2Image.open(file, { readOnly: opts.readOnly });
-    if (file instanceof StreamFile) {
-      // Refcount blocks are read synchronously: a file read by download has them at hand.
-      await file.pin(img.reftable.filter((o) => o > 0).map((o) => [o, img.clusterSize]));
-      // So is the file's layout, for the block status of a metadata-preallocated image. (A
-      // failure to tell comes again, as for a local file, at the first block status.)
-      let prealloc = false;
-      try {
-        prealloc = img.detectMetadataPreallocation();
-      } catch {
-        prealloc = false;
-      }
-      if (prealloc) await file.learnLayout();
-    }
     const b = img.header.backingFile;
     if (b !== undefined && opts.backing !== false) {
       const bpath = resolveBackingPath(path, b);

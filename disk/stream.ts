@@ -103,6 +103,7 @@ export class StreamFile implements Pick<FileDevice, keyof FileDevice> {
   readonly format = "file";
   readonly filename: string;
   readonly readOnly = true;
+  readonly remote = true;
   readonly size: number;
   readonly #opts: StreamFileOptions;
   readonly #allocation: number;

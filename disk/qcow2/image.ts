@@ -225,6 +225,7 @@ export class Qcow2Image implements BlockDevice {
       }
     }
     img.#endCluster = Math.ceil(fileSize / cs);
+    if (file.remote) await img.#fetchForSyncReads();
     if (!readOnly && (h.autoclear || h.bitmaps)) await img.#dropBitmaps();
     if (!readOnly && h.incompatible & INCOMPAT_DIRTY) {
       // Refcounts may be stale (lazy refcounts); rebuild them before any allocation.
@@ -234,6 +235,25 @@ export class Qcow2Image implements BlockDevice {
       await img.writeHeader();
     }
     return img;
+  }
+
+  /**
+   * A file read by download has only what it fetched at hand for synchronous reads: refcount
+   * blocks are read that way, and so is the file's layout for the block status of a
+   * metadata-preallocated image. (A failure to tell that comes again, as for a local file, at
+   * the first block status.)
+   */
+  async #fetchForSyncReads(): Promise<void> {
+    await this.file.pin(
+      this.reftable.filter((o) => o > 0).map((o): [number, number] => [o, this.clusterSize]),
+    );
+    let prealloc = false;
+    try {
+      prealloc = this.detectMetadataPreallocation();
+    } catch {
+      prealloc = false;
+    }
+    if (prealloc) await this.file.learnLayout();
   }
 
   /**
